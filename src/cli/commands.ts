@@ -1,0 +1,14 @@
+import { conformanceCommand } from './commands/conformance';
+import { correctCommand } from './commands/correct';
+
+/** A CLI command: `run` gets the arguments after the command name, returns the exit code. */
+export interface Command {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Every command of `npm run -s share -- <command>`. */
+export const COMMANDS: Record<string, Command> = {
+  conformance: conformanceCommand,
+  correct: correctCommand,
+};

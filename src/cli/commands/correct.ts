@@ -1,0 +1,63 @@
+import { recordingOf } from '../../core/reference/conformance';
+import { ReplayEngine } from '../../core/engine/replay';
+import { schemaForDb } from '../../core/schema/from-tables-json';
+import { correct } from '../../core/share/pipeline';
+import { STAGE_TITLE } from '../../core/share/stages';
+import { CliError } from '../cli-error';
+import { integer, parseOptions, required } from '../args';
+import type { Command } from '../commands';
+import { loadReferenceDir } from '../reference-dir';
+
+export const correctCommand: Command = {
+  summary: 'run one item of a recorded set through the pipeline and print its event stream',
+  async run(args) {
+    const opts = parseOptions(
+      args,
+      { reference: { type: 'string' }, idx: { type: 'string' }, prompts: { type: 'boolean' } },
+      'correct',
+    );
+    const ref = loadReferenceDir(required(opts.reference, 'reference', 'correct'));
+    const idx = integer(opts.idx, 'idx', 'correct');
+    const item = ref.items.find((i) => i.idx === idx);
+    if (!item) throw new CliError(`correct: item ${idx} is not in ${ref.name} (it has ${ref.items.length} items)`);
+    const schema = schemaForDb(ref.tables, item.dbId);
+    const out = (s: string): boolean => process.stdout.write(s);
+    out(`item ${idx} · database ${item.dbId}\nquestion: ${item.question}\n`);
+    if (item.evidence) out(`evidence: ${item.evidence}\n`);
+    let failed = false;
+    for await (const event of correct(item, {
+      engine: new ReplayEngine(recordingOf(ref)),
+      schema,
+      columnMeanings: ref.columnMeanings,
+      models: { bam: 'bam', sam: 'sam', lom: 'lom', generator: ref.finalSql ? 'generator' : undefined },
+    })) {
+      switch (event.type) {
+        case 'stage-start':
+          out(`\n== ${STAGE_TITLE[event.stage]} · model ${event.model} · attempt ${event.attempt}\n`);
+          if (opts.prompts) out(`-- prompt --\n${event.prompt}\n-- response --\n`);
+          break;
+        case 'token':
+          out(event.text);
+          break;
+        case 'retry':
+          out(`\n[retry ${event.attempt}: ${event.reason}]\n`);
+          break;
+        case 'stage-end': {
+          const r = event.record;
+          const tokens = r.usage ? ` · ${r.usage.promptTokens}+${r.usage.completionTokens} tokens` : '';
+          out(`\n-- extracted --\n${r.extracted || '(no block)'}\n-- ${r.durationMs} ms${tokens}\n`);
+          break;
+        }
+        case 'result':
+          out(`\n== augmented schema\n${event.result.augmentedSchema.join('\n')}\n`);
+          out(`\n== final SQL\n${event.result.finalSql ?? '(no generator output recorded)'}\n`);
+          break;
+        case 'error':
+          failed = true;
+          out(`\n!! ${event.message}\n`);
+          break;
+      }
+    }
+    return failed ? 1 : 0;
+  },
+};

@@ -1,0 +1,31 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { ReferenceError, type ReferenceSet, parseReferenceSet, STAGE_FILES } from '../core/reference/reference-set';
+import { CliError } from './cli-error';
+
+const FILES = [
+  'dev.json',
+  'tables.json',
+  'baseline_sql.json',
+  'column_meaning.json',
+  'augmented_schema.json',
+  'final_sql.json',
+  ...Object.values(STAGE_FILES),
+];
+
+/** Reads a recorded run from a folder in the layout of `shared/data/share-reference/<set>/`. */
+export function loadReferenceDir(dir: string): ReferenceSet {
+  const path = resolve(dir);
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new CliError(`no such folder: ${dir}`);
+  const files = new Map<string, string>();
+  for (const file of FILES) {
+    const full = join(path, file);
+    if (existsSync(full)) files.set(file, readFileSync(full, 'utf8'));
+  }
+  try {
+    return parseReferenceSet(basename(path), files);
+  } catch (error) {
+    if (error instanceof ReferenceError) throw new CliError(`${dir}: ${error.message}`);
+    throw error;
+  }
+}
