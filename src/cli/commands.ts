@@ -1,3 +1,4 @@
+import { checkDbCommand } from './commands/check-db';
 import { conformanceCommand } from './commands/conformance';
 import { correctCommand } from './commands/correct';
 
@@ -9,6 +10,7 @@ export interface Command {
 
 /** Every command of `npm run -s share -- <command>`. */
 export const COMMANDS: Record<string, Command> = {
+  'check-db': checkDbCommand,
   conformance: conformanceCommand,
   correct: correctCommand,
 };
