@@ -46,6 +46,13 @@ function readHead(path: string, bytes: number): Uint8Array {
   }
 }
 
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  return (error as Error).message;
+}
+
 export const checkDbCommand: Command = {
   summary: 'check SQLite files the way the app opens them (header, size budget, integrity)',
   async run(args) {
@@ -83,7 +90,7 @@ export const checkDbCommand: Command = {
           file,
           ok: false,
           problem: 'unreadable',
-          message: `cannot read "${displayFileName(path)}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          message: `Cannot read "${displayFileName(path)}": ${reasonOf(error)}.`,
         };
       }
       let result: OpenCheckResult;
