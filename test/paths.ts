@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The project root. */
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
+import { CliError } from './cli-error';
 /**
  * `npm run -s share -- <command> [options]`: the Node entry point of share-web.
  * JSON results go to stdout alone; progress and logs go to stderr.
  */
 import { COMMANDS } from './commands';
-import { CliError } from './cli-error';
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);

@@ -1,6 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ReferenceError, type ReferenceSet, parseReferenceSet, STAGE_FILES } from '../core/reference/reference-set';
+import {
+  parseReferenceSet,
+  type ReferenceSet,
+  ReferenceSetError,
+  STAGE_FILES,
+} from '../core/reference/reference-set';
 import { CliError } from './cli-error';
 
 const FILES = [
@@ -16,7 +21,8 @@ const FILES = [
 /** Reads a recorded run from a folder in the layout of `shared/data/share-reference/<set>/`. */
 export function loadReferenceDir(dir: string): ReferenceSet {
   const path = resolve(dir);
-  if (!existsSync(path) || !statSync(path).isDirectory()) throw new CliError(`no such folder: ${dir}`);
+  if (!existsSync(path) || !statSync(path).isDirectory())
+    throw new CliError(`no such folder: ${dir}`);
   const files = new Map<string, string>();
   for (const file of FILES) {
     const full = join(path, file);
@@ -25,7 +31,7 @@ export function loadReferenceDir(dir: string): ReferenceSet {
   try {
     return parseReferenceSet(basename(path), files);
   } catch (error) {
-    if (error instanceof ReferenceError) throw new CliError(`${dir}: ${error.message}`);
+    if (error instanceof ReferenceSetError) throw new CliError(`${dir}: ${error.message}`);
     throw error;
   }
 }

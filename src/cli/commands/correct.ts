@@ -1,10 +1,10 @@
-import { recordingOf } from '../../core/reference/conformance';
 import { ReplayEngine } from '../../core/engine/replay';
+import { recordingOf } from '../../core/reference/conformance';
 import { schemaForDb } from '../../core/schema/from-tables-json';
 import { correct } from '../../core/share/pipeline';
 import { STAGE_TITLE } from '../../core/share/stages';
-import { CliError } from '../cli-error';
 import { integer, parseOptions, required } from '../args';
+import { CliError } from '../cli-error';
 import type { Command } from '../commands';
 import { loadReferenceDir } from '../reference-dir';
 
@@ -19,7 +19,10 @@ export const correctCommand: Command = {
     const ref = loadReferenceDir(required(opts.reference, 'reference', 'correct'));
     const idx = integer(opts.idx, 'idx', 'correct');
     const item = ref.items.find((i) => i.idx === idx);
-    if (!item) throw new CliError(`correct: item ${idx} is not in ${ref.name} (it has ${ref.items.length} items)`);
+    if (!item)
+      throw new CliError(
+        `correct: item ${idx} is not in ${ref.name} (it has ${ref.items.length} items)`,
+      );
     const schema = schemaForDb(ref.tables, item.dbId);
     const out = (s: string): boolean => process.stdout.write(s);
     out(`item ${idx} · database ${item.dbId}\nquestion: ${item.question}\n`);
@@ -29,11 +32,18 @@ export const correctCommand: Command = {
       engine: new ReplayEngine(recordingOf(ref)),
       schema,
       columnMeanings: ref.columnMeanings,
-      models: { bam: 'bam', sam: 'sam', lom: 'lom', generator: ref.finalSql ? 'generator' : undefined },
+      models: {
+        bam: 'bam',
+        sam: 'sam',
+        lom: 'lom',
+        generator: ref.finalSql ? 'generator' : undefined,
+      },
     })) {
       switch (event.type) {
         case 'stage-start':
-          out(`\n== ${STAGE_TITLE[event.stage]} · model ${event.model} · attempt ${event.attempt}\n`);
+          out(
+            `\n== ${STAGE_TITLE[event.stage]} · model ${event.model} · attempt ${event.attempt}\n`,
+          );
           if (opts.prompts) out(`-- prompt --\n${event.prompt}\n-- response --\n`);
           break;
         case 'token':
@@ -44,8 +54,12 @@ export const correctCommand: Command = {
           break;
         case 'stage-end': {
           const r = event.record;
-          const tokens = r.usage ? ` · ${r.usage.promptTokens}+${r.usage.completionTokens} tokens` : '';
-          out(`\n-- extracted --\n${r.extracted || '(no block)'}\n-- ${r.durationMs} ms${tokens}\n`);
+          const tokens = r.usage
+            ? ` · ${r.usage.promptTokens}+${r.usage.completionTokens} tokens`
+            : '';
+          out(
+            `\n-- extracted --\n${r.extracted || '(no block)'}\n-- ${r.durationMs} ms${tokens}\n`,
+          );
           break;
         }
         case 'result':

@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import { type RecordedResponse, ReplayEngine } from '../engine/replay';
 import { SchemaError } from '../schema/errors';
 import { schemaForDb } from '../schema/from-tables-json';
+import type { Schema } from '../schema/schema';
 import type { ShareItem } from '../share/item';
 import { correct } from '../share/pipeline';
 import { STAGES, type StageName } from '../share/stages';
@@ -36,13 +37,15 @@ export function recordingOf(ref: ReferenceSet): Map<string, Map<number, Recorded
   const recording = new Map<string, Map<number, RecordedResponse>>();
   for (const [stage, records] of ref.stages) {
     const answers = new Map<number, RecordedResponse>();
-    for (const [idx, rec] of records) if (rec.response !== undefined) answers.set(idx, { response: rec.response });
+    for (const [idx, rec] of records)
+      if (rec.response !== undefined) answers.set(idx, { response: rec.response });
     recording.set(stage, answers);
   }
   if (ref.finalSql) {
     // The recordings keep only the post-processed SQL of stage 5, so replay re-wraps it.
     const answers = new Map<number, RecordedResponse>();
-    for (const [idx, sql] of ref.finalSql) answers.set(idx, { response: '```sqlite\n' + sql + '\n```' });
+    for (const [idx, sql] of ref.finalSql)
+      answers.set(idx, { response: '```sqlite\n' + sql + '\n```' });
     recording.set('generator', answers);
   }
   return recording;
@@ -56,9 +59,13 @@ export interface BuiltItem {
 }
 
 /** Runs the pipeline on one item against the replay engine and collects what it built. */
-export async function buildItem(ref: ReferenceSet, item: ShareItem, engine: ReplayEngine): Promise<BuiltItem> {
+export async function buildItem(
+  ref: ReferenceSet,
+  item: ShareItem,
+  engine: ReplayEngine,
+): Promise<BuiltItem> {
   const built: BuiltItem = { prompts: {} };
-  let schema;
+  let schema: Schema;
   try {
     schema = schemaForDb(ref.tables, item.dbId);
   } catch (error) {
@@ -72,7 +79,8 @@ export async function buildItem(ref: ReferenceSet, item: ShareItem, engine: Repl
     models: { bam: 'bam', sam: 'sam', lom: 'lom' },
     maxRetries: 0,
   })) {
-    if (event.type === 'stage-start' && event.attempt === 1) built.prompts[event.stage] = event.prompt;
+    if (event.type === 'stage-start' && event.attempt === 1)
+      built.prompts[event.stage] = event.prompt;
     if (event.type === 'result') {
       built.prompts.generator = event.result.generatorPrompt;
       built.augmentedSchema = event.result.augmentedSchema;
@@ -97,10 +105,9 @@ export async function runConformance(
   ref: ReferenceSet,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ConformanceReport> {
-  const stages = Object.fromEntries(STAGES.map((s) => [s, { compared: 0, identical: 0 }])) as Record<
-    StageName,
-    Tally
-  >;
+  const stages = Object.fromEntries(
+    STAGES.map((s) => [s, { compared: 0, identical: 0 }]),
+  ) as Record<StageName, Tally>;
   const augmentedSchema: Tally = { compared: 0, identical: 0 };
   const mismatches: Mismatch[] = [];
   const note = (m: Mismatch): void => {
@@ -116,7 +123,11 @@ export async function runConformance(
       stages[stage].compared++;
       const ours = built.prompts[stage];
       if (ours === undefined) {
-        note({ idx: item.idx, stage, diff: `no prompt built: ${built.error ?? 'pipeline stopped earlier'}` });
+        note({
+          idx: item.idx,
+          stage,
+          diff: `no prompt built: ${built.error ?? 'pipeline stopped earlier'}`,
+        });
         continue;
       }
       const a = normalizeSetOrder(recorded.prompt);
@@ -130,8 +141,13 @@ export async function runConformance(
       const ours = built.augmentedSchema;
       if (ours && sameMultiset(recordedAug, ours)) augmentedSchema.identical++;
       else {
-        const show = (xs: readonly string[] | undefined): string => (xs ? [...xs].sort().join('\n') + '\n' : '');
-        note({ idx: item.idx, stage: 'augmentedSchema', diff: diffOf(show(recordedAug), show(ours)) });
+        const show = (xs: readonly string[] | undefined): string =>
+          xs ? [...xs].sort().join('\n') + '\n' : '';
+        note({
+          idx: item.idx,
+          stage: 'augmentedSchema',
+          diff: diffOf(show(recordedAug), show(ours)),
+        });
       }
     }
     onProgress?.(++done, ref.items.length);

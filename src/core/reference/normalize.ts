@@ -16,12 +16,10 @@ export function normalizeSetOrder(prompt: string): string {
     const items = splitPyList(m[2]!);
     return items ? `${m[1]} = [${items.sort().join(', ')}]` : line;
   });
-  return lines
-    .join('\n')
-    .replace(DESCRIPTION_BLOCK, (_whole, body: string) => {
-      const sorted = body.split('\n').sort().join('\n');
-      return '```column description\n' + sorted + '\n```';
-    });
+  return lines.join('\n').replace(DESCRIPTION_BLOCK, (_whole, body: string) => {
+    const sorted = body.split('\n').sort().join('\n');
+    return '```column description\n' + sorted + '\n```';
+  });
 }
 
 /** Compares two lists as multisets. */

@@ -31,8 +31,8 @@ export interface ReferenceSet {
 }
 
 /** A reference file is missing or malformed; the message names the file. */
-export class ReferenceError extends Error {
-  override name = 'ReferenceError';
+export class ReferenceSetError extends Error {
+  override name = 'ReferenceSetError';
 }
 
 interface DevItem {
@@ -46,7 +46,7 @@ function parseJson<T>(file: string, text: string): T {
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new ReferenceError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ReferenceSetError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -60,7 +60,7 @@ function parseJsonl(file: string, text: string): Map<number, RecordedStage> {
     );
     const idx = Number(row.idx);
     if (!Number.isInteger(idx) || typeof row.prompt !== 'string') {
-      throw new ReferenceError(`${file} line ${i + 1}: expected {"idx", "prompt", "response"}`);
+      throw new ReferenceSetError(`${file} line ${i + 1}: expected {"idx", "prompt", "response"}`);
     }
     records.set(idx, {
       prompt: row.prompt,
@@ -79,14 +79,18 @@ function parseJsonl(file: string, text: string): Map<number, RecordedStage> {
 export function parseReferenceSet(name: string, files: ReadonlyMap<string, string>): ReferenceSet {
   const need = (file: string): string => {
     const text = files.get(file);
-    if (text === undefined) throw new ReferenceError(`${name}: ${file} is missing`);
+    if (text === undefined) throw new ReferenceSetError(`${name}: ${file} is missing`);
     return text;
   };
   const dev = parseJson<DevItem[]>('dev.json', need('dev.json'));
   const tables = parseJson<TablesJsonEntry[]>('tables.json', need('tables.json'));
-  const baseline = parseJson<Record<string, unknown>>('baseline_sql.json', need('baseline_sql.json'));
-  if (!Array.isArray(dev)) throw new ReferenceError('dev.json must be a list of items');
-  if (!Array.isArray(tables)) throw new ReferenceError('tables.json must be a list of databases');
+  const baseline = parseJson<Record<string, unknown>>(
+    'baseline_sql.json',
+    need('baseline_sql.json'),
+  );
+  if (!Array.isArray(dev)) throw new ReferenceSetError('dev.json must be a list of items');
+  if (!Array.isArray(tables))
+    throw new ReferenceSetError('tables.json must be a list of databases');
   const meaningText = files.get('column_meaning.json');
   const columnMeanings = meaningText ? parseColumnMeanings(meaningText) : new Map<string, string>();
 
@@ -105,8 +109,9 @@ export function parseReferenceSet(name: string, files: ReadonlyMap<string, strin
     .map((idx) => {
       const info = dev[idx];
       const sql = baseline[String(idx)];
-      if (!info) throw new ReferenceError(`dev.json has no item at position ${idx}`);
-      if (typeof sql !== 'string') throw new ReferenceError(`baseline_sql.json has no SQL for "${idx}"`);
+      if (!info) throw new ReferenceSetError(`dev.json has no item at position ${idx}`);
+      if (typeof sql !== 'string')
+        throw new ReferenceSetError(`baseline_sql.json has no SQL for "${idx}"`);
       return {
         idx,
         dbId: String(info.db_id),
