@@ -134,7 +134,7 @@ export function readSqliteHeader(bytes: Uint8Array, options: OpenCheckOptions = 
   if (bytes.length < HEADER_BYTES) {
     fail(
       'truncated',
-      `it is only ${bytes.length} bytes, shorter than a SQLite header (100 bytes): the file is incomplete.`,
+      `it is only ${bytes.length} byte${bytes.length === 1 ? '' : 's'}, shorter than a SQLite header (100 bytes): the file is incomplete.`,
     );
   }
   const rawPageSize = u16(bytes, 16);
@@ -225,7 +225,12 @@ export function openCheckedDatabase(
   try {
     db = new SQL.Database(bytes);
     const rows = db.exec('PRAGMA quick_check')[0]?.values ?? [];
-    const lines = rows.map((r) => String(r[0]));
+    // quick_check prefixes its first line with "*** in database main ***\n"; keep one line each.
+    const lines = rows.map((r) =>
+      String(r[0])
+        .replace(/^\*\*\* in database \S+ \*\*\*\s*/, '')
+        .replace(/\s+/g, ' '),
+    );
     if (lines.length !== 1 || lines[0] !== 'ok') {
       const shown = lines.slice(0, MAX_QUICK_CHECK_LINES).join('; ');
       const more = lines.length > MAX_QUICK_CHECK_LINES ? ` (and ${lines.length - 3} more)` : '';
