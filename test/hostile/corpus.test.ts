@@ -7,8 +7,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileCases } from './files.cases';
 import type { HostileCase } from './harness';
+import { sqlCases } from './sql.cases';
 
-const groups: HostileCase[][] = await Promise.all([fileCases()]);
+const groups: HostileCase[][] = await Promise.all([fileCases(), sqlCases()]);
 const cases = groups.flat();
 const handled = new Set<string>();
 

@@ -52,29 +52,11 @@ export function tokenizeSql(sql: string): Token[] {
   return tokens;
 }
 
-// Statements that change the database, its connection or the file, wherever they appear
-// outside parentheses: a WITH clause may precede INSERT/UPDATE/DELETE/REPLACE in SQLite.
-const WRITE_WORDS = new Set([
-  'INSERT',
-  'UPDATE',
-  'DELETE',
-  'REPLACE',
-  'CREATE',
-  'DROP',
-  'ALTER',
-  'ATTACH',
-  'DETACH',
-  'PRAGMA',
-  'VACUUM',
-  'REINDEX',
-  'ANALYZE',
-  'BEGIN',
-  'COMMIT',
-  'END',
-  'ROLLBACK',
-  'SAVEPOINT',
-  'RELEASE',
-]);
+// A statement that starts with SELECT or VALUES cannot write; one that starts with WITH
+// can, when its CTEs lead to INSERT, UPDATE, DELETE or REPLACE. Other keywords are not
+// checked: SQLite accepts many as names (`begin`, `end`, `release`), CASE ends in END, and
+// replace() is a function.
+const WITH_WRITE_WORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE']);
 
 /**
  * Checks that `sql` is exactly one SELECT or WITH … SELECT statement (a trailing `;` is
@@ -93,16 +75,16 @@ export function checkReadOnly(sql: string): string {
     );
   }
   let depth = 0;
-  for (const token of tokens) {
+  for (const [i, token] of tokens.entries()) {
     if (token.kind === 'punct') {
       if (token.text === '(') depth++;
       else if (token.text === ')') depth--;
       else if (token.text === ';') {
         throw new QueryRefusedError('only one statement may run at a time (found a ";" inside)');
       }
-    } else if (token.kind === 'word' && depth === 0) {
+    } else if (token.kind === 'word' && depth === 0 && firstWord === 'WITH') {
       const word = token.text.toUpperCase();
-      if (WRITE_WORDS.has(word)) {
+      if (WITH_WRITE_WORDS.has(word) && tokens[i + 1]?.text !== '(') {
         throw new QueryRefusedError(`only read-only statements may run here (found ${word})`);
       }
     }
