@@ -1,0 +1,369 @@
+import type { Schema, Table } from '../schema/schema';
+import type { ColumnExpr, SqlBody, SqlExpr, SqlQuery, SqlSelect, TableRef } from './ast';
+import { suggestNames } from './suggest';
+
+/** What a column reference resolved to. */
+export type Resolution =
+  /** A column of a schema table. */
+  | { kind: 'table'; table: string; column: string }
+  /** A column of a CTE or derived table (named by its alias). */
+  | { kind: 'derived'; source: string; column: string }
+  /** A select-list alias (`ORDER BY total`). */
+  | { kind: 'alias'; column: string }
+  | { kind: 'unknown'; column: string };
+
+/** A schema problem found in SQL, with a message for the user and suggestions. */
+export interface SchemaProblem {
+  kind: 'unknown-table' | 'unknown-column' | 'ambiguous-column';
+  /** The name as written (`T1.nme`). */
+  name: string;
+  message: string;
+  suggestions: string[];
+}
+
+/** The result of analysing a query against a schema. */
+export interface SqlAnalysis {
+  query: SqlQuery;
+  /** Schema tables the query reads, in order of first mention. */
+  tables: string[];
+  /** Schema columns the query references (`[table, column]`), in order of first mention. */
+  columns: [string, string][];
+  problems: SchemaProblem[];
+  /** How a column node of `query` resolved (undefined for nodes outside it). */
+  resolve(column: ColumnExpr): Resolution | undefined;
+  /** The schema table a FROM entry (or qualifier) named `alias` stands for, in the scope of `column`. */
+  tableOf(column: ColumnExpr): string | undefined;
+}
+
+interface Source {
+  /** Name the query uses for it (alias or table name). */
+  name: string;
+  table?: Table;
+  /** Output columns of a derived table or CTE. */
+  columns?: string[];
+}
+
+interface Scope {
+  sources: Source[];
+  parent?: Scope;
+  ctes: Map<string, string[]>;
+  aliases: Set<string>;
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/**
+ * Resolves a query's names against a schema: aliases, CTEs, derived tables and subqueries
+ * (correlated ones see their outer query). Lists the schema tables and columns read and
+ * reports unknown or ambiguous names with suggestions by edit distance.
+ */
+export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
+  const tablesByName = new Map(schema.tables.map((t) => [lower(t.name), t]));
+  const resolutions = new Map<ColumnExpr, Resolution>();
+  const qualifierTables = new Map<ColumnExpr, string>();
+  const tables: string[] = [];
+  const columns: [string, string][] = [];
+  const seenColumns = new Set<string>();
+  const problems: SchemaProblem[] = [];
+  const problemKeys = new Set<string>();
+
+  const problem = (p: SchemaProblem) => {
+    const key = `${p.kind}|${p.name}`;
+    if (problemKeys.has(key)) return;
+    problemKeys.add(key);
+    problems.push(p);
+  };
+  const useTable = (t: Table) => {
+    if (!tables.includes(t.name)) tables.push(t.name);
+  };
+  const useColumn = (t: Table, column: string) => {
+    const key = `${t.name}.${column}`;
+    if (!seenColumns.has(key)) {
+      seenColumns.add(key);
+      columns.push([t.name, column]);
+    }
+  };
+
+  function outputColumns(q: SqlQuery, scope: Scope): string[] {
+    let body: SqlBody = q.body;
+    while (body.k !== 'select') body = body.k === 'set' ? body.left : body.query.body;
+    const out: string[] = [];
+    for (const item of body.items) {
+      if (item.alias) out.push(item.alias);
+      else if (item.expr.k === 'column') out.push(item.expr.name);
+      else if (item.expr.k === 'star') {
+        // Expand * over the select's own sources.
+        for (const src of sourcesOf(body, scope, false)) {
+          if (item.expr.table && lower(item.expr.table) !== lower(src.name)) continue;
+          out.push(...(src.table?.columns.map((c) => c.name) ?? src.columns ?? []));
+        }
+      }
+    }
+    return out;
+  }
+
+  function sourceFor(ref: TableRef, scope: Scope, record: boolean): Source {
+    if (ref.k === 'derived') {
+      if (record) visitQuery(ref.query, scope);
+      return { name: ref.alias ?? '', columns: outputColumns(ref.query, scope) };
+    }
+    const cte = findCte(scope, ref.name);
+    if (cte) return { name: ref.alias ?? ref.name, columns: cte };
+    const table = tablesByName.get(lower(ref.name));
+    if (table) {
+      if (record) useTable(table);
+      return { name: ref.alias ?? table.name, table };
+    }
+    if (record) {
+      problem({
+        kind: 'unknown-table',
+        name: ref.name,
+        message: `no table named "${ref.name}"`,
+        suggestions: suggestNames(
+          ref.name,
+          schema.tables.map((t) => t.name),
+        ),
+      });
+    }
+    return { name: ref.alias ?? ref.name, columns: [] };
+  }
+
+  function sourcesOf(s: SqlSelect, scope: Scope, record: boolean): Source[] {
+    const refs = [...(s.from ? [s.from] : []), ...s.joins.map((j) => j.ref)];
+    return refs.map((r) => sourceFor(r, scope, record));
+  }
+
+  function findCte(scope: Scope | undefined, name: string): string[] | undefined {
+    for (let s = scope; s; s = s.parent) {
+      const cte = s.ctes.get(lower(name));
+      if (cte) return cte;
+    }
+    return undefined;
+  }
+
+  function resolveColumn(c: ColumnExpr, scope: Scope): void {
+    const display = c.table ? `${c.table}.${c.name}` : c.name;
+    if (c.table) {
+      for (let s: Scope | undefined = scope; s; s = s.parent) {
+        const src = s.sources.find((x) => lower(x.name) === lower(c.table!));
+        if (!src) continue;
+        if (src.table) {
+          qualifierTables.set(c, src.table.name);
+          const col = src.table.columns.find((x) => lower(x.name) === lower(c.name));
+          if (col) {
+            resolutions.set(c, { kind: 'table', table: src.table.name, column: col.name });
+            useColumn(src.table, col.name);
+          } else {
+            resolutions.set(c, { kind: 'unknown', column: c.name });
+            problem({
+              kind: 'unknown-column',
+              name: display,
+              message: `table "${src.table.name}" has no column "${c.name}"`,
+              suggestions: suggestNames(
+                c.name,
+                src.table.columns.map((x) => x.name),
+              ).map((n) => `${c.table}.${n}`),
+            });
+          }
+        } else {
+          const col = src.columns?.find((x) => lower(x) === lower(c.name));
+          resolutions.set(c, { kind: 'derived', source: src.name, column: col ?? c.name });
+        }
+        return;
+      }
+      resolutions.set(c, { kind: 'unknown', column: c.name });
+      problem({
+        kind: 'unknown-table',
+        name: c.table,
+        message: `"${c.table}" (in ${display}) is not a table or alias of this query`,
+        suggestions: suggestNames(c.table, [
+          ...scope.sources.map((s) => s.name),
+          ...schema.tables.map((t) => t.name),
+        ]),
+      });
+      return;
+    }
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const hits: Resolution[] = [];
+      for (const src of s.sources) {
+        if (src.table) {
+          const col = src.table.columns.find((x) => lower(x.name) === lower(c.name));
+          if (col) hits.push({ kind: 'table', table: src.table.name, column: col.name });
+        } else {
+          const col = src.columns?.find((x) => lower(x) === lower(c.name));
+          if (col) hits.push({ kind: 'derived', source: src.name, column: col });
+        }
+      }
+      if (hits.length > 0) {
+        const hit = hits[0]!;
+        resolutions.set(c, hit);
+        if (hit.kind === 'table') {
+          const t = tablesByName.get(lower(hit.table))!;
+          useColumn(t, hit.column);
+        }
+        const distinctTables = new Set(hits.map((h) => (h.kind === 'table' ? h.table : h.kind)));
+        if (hits.length > 1 && distinctTables.size > 1) {
+          problem({
+            kind: 'ambiguous-column',
+            name: display,
+            message: `"${c.name}" is a column of several tables here; qualify it`,
+            suggestions: hits.map((h) =>
+              h.kind === 'table' ? `${h.table}.${h.column}` : h.column,
+            ),
+          });
+        }
+        return;
+      }
+      if (s.aliases.has(lower(c.name))) {
+        resolutions.set(c, { kind: 'alias', column: c.name });
+        return;
+      }
+    }
+    resolutions.set(c, { kind: 'unknown', column: c.name });
+    // SQLite reads an unknown double-quoted name as a string literal: not an error there.
+    if (c.quote === '"') return;
+    const candidates = scope.sources.flatMap(
+      (s) => s.table?.columns.map((x) => x.name) ?? s.columns ?? [],
+    );
+    problem({
+      kind: 'unknown-column',
+      name: display,
+      message: `no column named "${c.name}" in ${scope.sources.map((s) => s.name).join(', ') || 'this query'}`,
+      suggestions: suggestNames(c.name, candidates.length ? candidates : allColumns(schema)),
+    });
+  }
+
+  function visitExpr(e: SqlExpr | undefined, scope: Scope): void {
+    if (!e) return;
+    switch (e.k) {
+      case 'column':
+        resolveColumn(e, scope);
+        return;
+      case 'binary':
+        visitExpr(e.left, scope);
+        visitExpr(e.right, scope);
+        return;
+      case 'unary':
+      case 'nested':
+      case 'cast':
+        visitExpr(e.expr, scope);
+        return;
+      case 'isnull':
+        visitExpr(e.expr, scope);
+        return;
+      case 'function':
+        for (const a of e.args) visitExpr(a, scope);
+        return;
+      case 'case':
+        visitExpr(e.operand, scope);
+        for (const w of e.whens) {
+          visitExpr(w.cond, scope);
+          visitExpr(w.result, scope);
+        }
+        visitExpr(e.else, scope);
+        return;
+      case 'in':
+        visitExpr(e.expr, scope);
+        for (const x of e.list ?? []) visitExpr(x, scope);
+        if (e.query) visitQuery(e.query, scope);
+        return;
+      case 'between':
+        visitExpr(e.expr, scope);
+        visitExpr(e.low, scope);
+        visitExpr(e.high, scope);
+        return;
+      case 'like':
+        visitExpr(e.expr, scope);
+        visitExpr(e.pattern, scope);
+        return;
+      case 'exists':
+      case 'subquery':
+        visitQuery(e.query, scope);
+        return;
+      default:
+        return;
+    }
+  }
+
+  function visitSelect(s: SqlSelect, outer: Scope | undefined, ctes: Map<string, string[]>): Scope {
+    const scope: Scope = { sources: [], parent: outer, ctes, aliases: new Set() };
+    scope.sources = sourcesOf(s, scope, true);
+    for (const j of s.joins) {
+      visitExpr(j.on, scope);
+      for (const u of j.using ?? []) resolveColumn({ k: 'column', name: u }, scope);
+    }
+    for (const item of s.items) {
+      if (item.expr.k === 'star') {
+        if (
+          item.expr.table &&
+          !scope.sources.some(
+            (x) => lower(x.name) === lower(item.expr.k === 'star' ? item.expr.table! : ''),
+          )
+        ) {
+          problem({
+            kind: 'unknown-table',
+            name: item.expr.table,
+            message: `"${item.expr.table}.*" names no table of this query`,
+            suggestions: suggestNames(
+              item.expr.table,
+              scope.sources.map((x) => x.name),
+            ),
+          });
+        }
+        continue;
+      }
+      visitExpr(item.expr, scope);
+    }
+    for (const item of s.items) if (item.alias) scope.aliases.add(lower(item.alias));
+    visitExpr(s.where, scope);
+    for (const g of s.groupBy) visitExpr(g, scope);
+    visitExpr(s.having, scope);
+    return scope;
+  }
+
+  function visitBody(
+    b: SqlBody,
+    outer: Scope | undefined,
+    ctes: Map<string, string[]>,
+  ): Scope | undefined {
+    if (b.k === 'select') return visitSelect(b, outer, ctes);
+    if (b.k === 'query') {
+      visitQuery(b.query, outer);
+      return undefined;
+    }
+    const left = visitBody(b.left, outer, ctes);
+    visitBody(b.right, outer, ctes);
+    return left;
+  }
+
+  function visitQuery(q: SqlQuery, outer: Scope | undefined): void {
+    const ctes = new Map<string, string[]>();
+    const cteScope: Scope = { sources: [], parent: outer, ctes, aliases: new Set() };
+    for (const cte of q.with) {
+      visitQuery(cte.query, cteScope);
+      ctes.set(
+        lower(cte.name),
+        cte.columns.length ? cte.columns : outputColumns(cte.query, cteScope),
+      );
+    }
+    const scope = visitBody(q.body, outer, ctes) ?? cteScope;
+    // ORDER BY sees the select list's aliases and the FROM sources.
+    for (const o of q.orderBy) visitExpr(o.expr, scope);
+    visitExpr(q.limit, scope);
+    visitExpr(q.offset, scope);
+  }
+
+  visitQuery(query, undefined);
+  return {
+    query,
+    tables,
+    columns,
+    problems,
+    resolve: (c) => resolutions.get(c),
+    tableOf: (c) => qualifierTables.get(c),
+  };
+}
+
+function allColumns(schema: Schema): string[] {
+  return [...new Set(schema.tables.flatMap((t) => t.columns.map((c) => c.name)))];
+}
