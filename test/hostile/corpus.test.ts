@@ -5,11 +5,12 @@
  * nothing the user owns is modified.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { dataCases } from './data.cases';
 import { fileCases } from './files.cases';
 import type { HostileCase } from './harness';
 import { sqlCases } from './sql.cases';
 
-const groups: HostileCase[][] = await Promise.all([fileCases(), sqlCases()]);
+const groups: HostileCase[][] = await Promise.all([fileCases(), sqlCases(), dataCases()]);
 const cases = groups.flat();
 const handled = new Set<string>();
 
