@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores here and in CI: browser suites and CLI runs are heavy, keep parallelism low.
     maxWorkers: 2,
+    // Builds the app once per run for the browser tests (test/browser/**).
+    globalSetup: ['test/browser/global-setup.ts'],
   },
 });

@@ -1,0 +1,282 @@
+import type { AppConfig, InitProgressReport, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
+import {
+  type Manifest,
+  type ManifestModel,
+  type ModelRole,
+  parseManifest,
+  resolveModelUrls,
+  runnableModels,
+} from '../../core/manifest/manifest';
+import { toWebLlmRecord } from '../../core/manifest/web-llm-record';
+import { explainWebLlmError, ModelUnsupportedError } from '../llm/model-errors';
+import { preflightModel } from '../llm/preflight';
+import { type GpuReport, probeWebGpu } from '../llm/webgpu-probe';
+import { WebLlmChatEngine } from '../llm/webllm-chat-engine';
+
+export type ModelState = 'unknown' | 'not-cached' | 'cached' | 'loading' | 'loaded' | 'error';
+
+/** What the model manager shows about one model. */
+export interface ModelStatus {
+  state: ModelState;
+  /** 0..1 while loading. */
+  progress: number;
+  progressText: string;
+  /** Megabytes fetched so far, when web-llm says. */
+  fetchedMB?: number;
+  etaSeconds?: number;
+  cacheBytes?: number;
+  error?: string;
+}
+
+export interface StorageInfo {
+  usage: number;
+  quota: number;
+  persisted: boolean;
+}
+
+type Residency = 'one' | 'all';
+
+const web = () => import('@mlc-ai/web-llm');
+
+/** Models, the GPU, and web-llm's engine in its worker: the model manager's state. */
+export class ModelsState {
+  manifest = $state<Manifest | undefined>();
+  manifestError = $state<string | undefined>();
+  gpu = $state<GpuReport | undefined>();
+  statuses = $state<Record<string, ModelStatus>>({});
+  selected = $state<Record<ModelRole, string>>({ bam: '', sam: '', lom: '', generator: '' });
+  residency = $state<Residency>('one');
+  storage = $state<StorageInfo | undefined>();
+  /** Ids currently resident in the engine. */
+  resident = $state<string[]>([]);
+
+  private worker: Worker | undefined;
+  private engine: WebWorkerMLCEngine | undefined;
+  private loading: Promise<void> | undefined;
+
+  /** Models this GPU can run (q4f32 only without shader-f16; none without WebGPU). */
+  get offered(): ManifestModel[] {
+    if (!this.manifest || !this.gpu?.available) return [];
+    return runnableModels(this.manifest, { features: this.gpu.features });
+  }
+
+  offeredFor(role: ModelRole): ManifestModel[] {
+    return this.offered.filter((m) => m.role === role);
+  }
+
+  model(id: string): ManifestModel | undefined {
+    return this.manifest?.models.find((m) => m.id === id);
+  }
+
+  /** Reads and validates the manifest and probes WebGPU; never throws. */
+  async init(): Promise<void> {
+    const [manifest, gpu] = await Promise.all([this.fetchManifest(), probeWebGpu()]);
+    this.gpu = gpu;
+    if (!manifest) return;
+    this.manifest = manifest;
+    for (const m of manifest.models)
+      this.statuses[m.id] = { state: 'unknown', progress: 0, progressText: '' };
+    for (const role of ['bam', 'sam', 'lom', 'generator'] as const) {
+      this.selected[role] = this.offeredFor(role)[0]?.id ?? '';
+    }
+  }
+
+  private async fetchManifest(): Promise<Manifest | undefined> {
+    const url = new URL('models-manifest.json', document.baseURI).href;
+    try {
+      const response = await fetch(url, { cache: 'no-cache' });
+      if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+      return parseManifest(await response.json());
+    } catch (error) {
+      this.manifestError = `The model list could not be read: ${(error as Error).message}`;
+      return undefined;
+    }
+  }
+
+  appConfig(): AppConfig {
+    const models = this.manifest?.models ?? [];
+    return {
+      model_list: models.map((m) => toWebLlmRecord(m, resolveModelUrls(m, document.baseURI))),
+    } as AppConfig;
+  }
+
+  /** Cache status and size of every model, plus the storage estimate. */
+  async refreshCache(): Promise<void> {
+    await this.refreshStorage();
+    if (!this.manifest) return;
+    const { hasModelInCache } = await web();
+    const appConfig = this.appConfig();
+    for (const m of this.manifest.models) {
+      const status = this.statuses[m.id]!;
+      if (status.state === 'loading' || status.state === 'loaded') continue;
+      try {
+        const cached = await hasModelInCache(m.id, appConfig);
+        status.state = cached ? 'cached' : 'not-cached';
+        status.cacheBytes = cached
+          ? await cachedBytes(resolveModelUrls(m, document.baseURI).weightsUrl)
+          : 0;
+      } catch (error) {
+        status.state = 'unknown';
+        status.error = `cache status unavailable: ${(error as Error).message}`;
+      }
+    }
+  }
+
+  async refreshStorage(): Promise<void> {
+    if (!navigator.storage?.estimate) return;
+    const estimate = await navigator.storage.estimate();
+    const persisted = (await navigator.storage.persisted?.()) ?? false;
+    this.storage = { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
+  }
+
+  /** Asks the browser not to evict the downloaded models. */
+  async persist(): Promise<void> {
+    await navigator.storage?.persist?.();
+    await this.refreshStorage();
+  }
+
+  async deleteFromCache(id: string): Promise<void> {
+    if (this.resident.includes(id)) await this.unload();
+    const { deleteModelAllInfoInCache } = await web();
+    await deleteModelAllInfoInCache(id, this.appConfig());
+    await this.refreshCache();
+  }
+
+  /** Loads the given models (all resident at once), replacing what was loaded. */
+  async load(ids: string[]): Promise<void> {
+    if (this.loading) await this.loading.catch(() => {});
+    this.loading = this.doLoad(ids);
+    try {
+      await this.loading;
+    } finally {
+      this.loading = undefined;
+    }
+  }
+
+  private async doLoad(ids: string[]): Promise<void> {
+    const models = ids.map((id) => {
+      const m = this.model(id);
+      if (!m) throw new ModelUnsupportedError(`${id} is not in models-manifest.json`);
+      return m;
+    });
+    const set = (id: string, patch: Partial<ModelStatus>): void => {
+      Object.assign(this.statuses[id]!, patch);
+    };
+    for (const m of models)
+      set(m.id, { state: 'loading', progress: 0, progressText: 'checking…', error: undefined });
+    try {
+      if (!this.gpu?.available)
+        throw new ModelUnsupportedError(this.gpu?.reason ?? 'WebGPU is not available');
+      for (const m of models) {
+        const missing = m.requiredFeatures.filter((f) => !this.gpu!.features.includes(f));
+        if (missing.length) {
+          throw new ModelUnsupportedError(
+            `${m.id} needs the WebGPU feature ${missing.join(', ')}, which this GPU lacks: choose its q4f32 variant.`,
+          );
+        }
+        await preflightModel(resolveModelUrls(m, document.baseURI));
+      }
+      const started = performance.now();
+      const onProgress = (report: InitProgressReport): void => {
+        const fetched = /([\d.]+)\s*MB fetched/.exec(report.text);
+        const elapsed = (performance.now() - started) / 1000;
+        const eta =
+          report.progress > 0.01 && report.progress < 1
+            ? (elapsed * (1 - report.progress)) / report.progress
+            : undefined;
+        for (const m of models) {
+          set(m.id, {
+            progress: report.progress,
+            progressText: report.text,
+            fetchedMB: fetched ? Number(fetched[1]) : undefined,
+            etaSeconds: eta,
+          });
+        }
+      };
+      const lib = await web();
+      if (!this.engine) {
+        this.worker = new Worker(new URL('../../../workers/llm.worker.ts', import.meta.url), {
+          type: 'module',
+          name: 'llm',
+        });
+        this.engine = new lib.WebWorkerMLCEngine(this.worker, {
+          appConfig: this.appConfig(),
+          initProgressCallback: onProgress,
+        });
+      } else {
+        this.engine.setInitProgressCallback(onProgress);
+      }
+      this.resident = [];
+      await this.engine.reload(ids.length === 1 ? ids[0]! : ids);
+      this.resident = ids;
+      for (const m of models) set(m.id, { state: 'loaded', progress: 1, etaSeconds: undefined });
+    } catch (error) {
+      const message =
+        error instanceof ModelUnsupportedError ||
+        (error as Error).name === 'ModelFilesNotFoundError'
+          ? (error as Error).message
+          : explainWebLlmError(error, ids.join(', '));
+      for (const m of models) set(m.id, { state: 'error', progress: 0, error: message });
+      throw new ModelUnsupportedError(message);
+    }
+  }
+
+  /** Stops a load in progress by ending the worker (web-llm's own abort leaves no clear state). */
+  abortLoad(): void {
+    this.terminate();
+    for (const status of Object.values(this.statuses)) {
+      if (status.state === 'loading')
+        Object.assign(status, { state: 'unknown', progress: 0, progressText: 'cancelled' });
+    }
+  }
+
+  async unload(): Promise<void> {
+    await this.engine?.unload();
+    for (const id of this.resident) this.statuses[id]!.state = 'cached';
+    this.resident = [];
+  }
+
+  private terminate(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.engine = undefined;
+    this.resident = [];
+  }
+
+  /** The ChatEngine that runs on the selected models, loading them as the residency says. */
+  chatEngine(): WebLlmChatEngine {
+    return new WebLlmChatEngine({
+      ensure: async (id) => {
+        if (!this.resident.includes(id) || !this.engine) {
+          const roles = ['bam', 'sam', 'lom'] as const;
+          const ids =
+            this.residency === 'all'
+              ? [...new Set(roles.map((r) => this.selected[r]).concat(id))]
+              : [id];
+          await this.load(ids.filter(Boolean));
+        }
+        return this.engine!;
+      },
+      contextWindow: (id) => this.model(id)?.contextWindow ?? 4096,
+    });
+  }
+}
+
+/** Bytes web-llm's Cache API storage holds under a model's URL. */
+async function cachedBytes(prefix: string): Promise<number> {
+  if (typeof caches === 'undefined') return 0;
+  let total = 0;
+  for (const name of ['webllm/model', 'webllm/config']) {
+    if (!(await caches.has(name))) continue;
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      if (!request.url.startsWith(prefix)) continue;
+      const response = await cache.match(request);
+      const length = Number(response?.headers.get('content-length') ?? Number.NaN);
+      total += Number.isFinite(length) ? length : ((await response?.blob())?.size ?? 0);
+    }
+  }
+  return total;
+}
+
+export const models = new ModelsState();
