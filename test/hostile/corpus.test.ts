@@ -5,12 +5,24 @@
  * nothing the user owns is modified.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliCases } from './cli.cases';
 import { dataCases } from './data.cases';
+import { engineCases } from './engines.cases';
 import { fileCases } from './files.cases';
 import type { HostileCase } from './harness';
+import { manifestCases } from './manifest.cases';
+import { modelOutputCases } from './model-output.cases';
 import { sqlCases } from './sql.cases';
 
-const groups: HostileCase[][] = await Promise.all([fileCases(), sqlCases(), dataCases()]);
+const groups: HostileCase[][] = await Promise.all([
+  fileCases(),
+  sqlCases(),
+  dataCases(),
+  modelOutputCases(),
+  engineCases(),
+  manifestCases(),
+  cliCases(),
+]);
 const cases = groups.flat();
 const handled = new Set<string>();
 
@@ -25,6 +37,7 @@ describe('hostile-input corpus', () => {
   it('names every case once', () => {
     const names = cases.map((c) => `${c.category}/${c.name}`);
     expect(new Set(names).size).toBe(names.length);
+    expect(cases.length).toBeGreaterThanOrEqual(60);
   });
 
   afterAll(() => {

@@ -12,7 +12,14 @@ import type { StageName } from '../../src/core/share/stages';
 import { ROOT } from '../paths';
 
 /** The categories of issue 6's corpus. */
-export type HostileCategory = 'files' | 'sql' | 'data' | 'model-output' | 'engines' | 'cli';
+export type HostileCategory =
+  | 'files'
+  | 'sql'
+  | 'data'
+  | 'model-output'
+  | 'engines'
+  | 'manifest'
+  | 'cli';
 
 /**
  * One hostile input with the outcome we expect, in words; `run` drives it through a public

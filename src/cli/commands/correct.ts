@@ -1,6 +1,8 @@
 import { ReplayEngine } from '../../core/engine/replay';
 import { recordingOf } from '../../core/reference/conformance';
+import { SchemaError } from '../../core/schema/errors';
 import { schemaForDb } from '../../core/schema/from-tables-json';
+import type { Schema } from '../../core/schema/schema';
 import { correct } from '../../core/share/pipeline';
 import { STAGE_TITLE } from '../../core/share/stages';
 import { integer, parseOptions, required } from '../args';
@@ -23,7 +25,14 @@ export const correctCommand: Command = {
       throw new CliError(
         `correct: item ${idx} is not in ${ref.name} (it has ${ref.items.length} items)`,
       );
-    const schema = schemaForDb(ref.tables, item.dbId);
+    let schema: Schema;
+    try {
+      schema = schemaForDb(ref.tables, item.dbId);
+    } catch (error) {
+      // A reference folder whose tables.json lacks the item's database is the user's input.
+      if (error instanceof SchemaError) throw new CliError(`correct: ${error.message}`);
+      throw error;
+    }
     const out = (s: string): boolean => process.stdout.write(s);
     out(`item ${idx} · database ${item.dbId}\nquestion: ${item.question}\n`);
     if (item.evidence) out(`evidence: ${item.evidence}\n`);
