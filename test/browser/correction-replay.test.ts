@@ -1,0 +1,125 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { recordingOf } from '../../src/core/reference/conformance';
+import { normalizeSetOrder } from '../../src/core/reference/normalize';
+import { parseReferenceSet, type ReferenceSet } from '../../src/core/reference/reference-set';
+import { extractSr } from '../../src/core/share/extract';
+import { stripBirdSuffix } from '../../src/core/share/item';
+import { STAGES } from '../../src/core/share/stages';
+import { SPIDER2SQLITE } from '../paths';
+import { loadSqlJs } from '../support/sqljs';
+import { launch, type TestBrowser } from './support/chromium';
+import { sqliteFromTablesJson } from './support/db-from-tables-json';
+import { type ReplayServer, startReplayServer } from './support/replay-server';
+import { type StaticServer, serveStatic } from './support/static-server';
+
+const IDX = 10; // WWE_spider2: 9 tables, a WITH query, all five stages recorded
+
+function loadReference(): ReferenceSet {
+  const files = new Map<string, string>();
+  for (const name of readdirSync(SPIDER2SQLITE)) {
+    if (/\.(json|jsonl)$/.test(name))
+      files.set(name, readFileSync(join(SPIDER2SQLITE, name), 'utf8'));
+  }
+  return parseReferenceSet('spider2sqlite', files);
+}
+
+// b) A full correction through the UI against a loopback OpenAI-compatible server that
+// replays one recorded item: the four trajectories and the final SQL appear, and every
+// prompt the server received equals the recorded one (modulo Python set order).
+describe('browser: a full correction through an OpenAI-compatible endpoint', () => {
+  let server: StaticServer;
+  let replay: ReplayServer;
+  let browser: TestBrowser;
+  let dir: string;
+  const ref = loadReference();
+  const item = ref.items.find((i) => i.idx === IDX)!;
+  const recording = recordingOf(ref);
+  const answers = STAGES.map((s) => recording.get(s)!.get(IDX)!.response);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'share-web-b-'));
+    const entry = ref.tables.find((t) => t.db_id === item.dbId)!;
+    writeFileSync(join(dir, `${item.dbId}.sqlite`), sqliteFromTablesJson(await loadSqlJs(), entry));
+    server = await serveStatic(inject('distDir'));
+    replay = await startReplayServer(answers, { delayMs: 15 });
+    browser = await launch({ webgpu: false });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await replay?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('streams the stages, shows the trajectories and final SQL, and sends the recorded prompts', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    await page.getByTestId('db-file').setInputFiles(join(dir, `${item.dbId}.sqlite`));
+    await page.getByTestId('db-name').waitFor();
+
+    await page.getByTestId('engine-openai').check();
+    await page.getByTestId('remote-warning').waitFor();
+    expect(await page.getByTestId('remote-warning').textContent()).toMatch(
+      /Schema, question, evidence and SQL will be sent to 127\.0\.0\.1/,
+    );
+    await page.getByTestId('endpoint-url').fill(replay.baseUrl);
+    for (const role of ['bam', 'sam', 'lom', 'generator']) {
+      await page.getByTestId(`endpoint-model-${role}`).fill(role);
+    }
+    // The recorded run had no column descriptions for this set: describe nothing from data.
+    await page.getByTestId('use-profiles').uncheck();
+    await page.getByTestId('question').fill(item.question);
+    await page.getByTestId('evidence').fill(item.evidence);
+    await page
+      .locator('[data-testid="sql-input"][data-ready="true"] .cm-content')
+      .fill(stripBirdSuffix(item.initialSql));
+    // Not before the user confirms what leaves the browser.
+    expect(await page.getByTestId('correct').isDisabled()).toBe(true);
+    await page.getByTestId('endpoint-ack').check();
+
+    await page.getByTestId('question').press('Control+Enter');
+    // Tokens stream into the running stage.
+    await page.locator('[data-testid="stream-bam"]').waitFor();
+    await page.getByTestId('final-sql').waitFor({ timeout: 30_000 });
+
+    for (const stage of ['bam', 'mask', 'sam', 'lom'] as const) {
+      const shown = await page.getByTestId(`extracted-${stage}`).textContent();
+      expect(shown, stage).toBe(extractSr(recording.get(stage)!.get(IDX)!.response));
+      expect(await page.getByTestId(`stage-${stage}`).getAttribute('data-status')).toBe('done');
+    }
+    expect(await page.getByTestId('final-sql').textContent()).toBe(ref.finalSql!.get(IDX));
+    expect(await page.getByTestId('diff-lom').locator('del').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('touched-lom').textContent()).toContain('Matches.title_id');
+    await page
+      .getByTestId('rows-final')
+      .getByText(/0 rows/)
+      .waitFor();
+
+    expect(replay.received.map((r) => r.model)).toEqual(['bam', 'bam', 'sam', 'lom', 'generator']);
+    STAGES.forEach((stage, i) => {
+      const sent = replay.received[i]!.messages.at(-1)!.content;
+      const recorded = ref.stages.get(stage)!.get(IDX)!.prompt;
+      expect(normalizeSetOrder(sent), stage).toBe(normalizeSetOrder(recorded));
+    });
+    expect(replay.received[0]!.body.temperature).toBe(0);
+    expect(browser.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('cancels a running correction with the Cancel button', async () => {
+    const { page } = browser;
+    replay.answers = [...answers];
+    replay.delayMs = 400;
+    await page.getByTestId('correct').click();
+    await page.locator('[data-testid="stage-bam"][data-status="running"]').waitFor();
+    await page.getByTestId('cancel').click();
+    await page
+      .getByTestId('correction-error')
+      .getByText(/Cancelled during stage bam/)
+      .waitFor();
+    expect(await page.getByTestId('correct').isEnabled()).toBe(true);
+    expect(browser.pageErrors).toEqual([]);
+  }, 30_000);
+});
