@@ -19,7 +19,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),
     logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
+    build: { outDir, emptyOutDir: true, rolldownOptions: { checks: { pluginTimings: false } } },
   });
   project.provide('distDir', outDir);
   return () => rmSync(outDir, { recursive: true, force: true });

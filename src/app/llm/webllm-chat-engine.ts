@@ -36,7 +36,12 @@ export class WebLlmChatEngine implements ChatEngine {
       );
     }
     if (request.signal?.aborted) throw new EngineAbortError();
-    const engine = await this.host.ensure(request.model, request.signal);
+    let engine: WebWorkerMLCEngine;
+    try {
+      engine = await this.host.ensure(request.model, request.signal);
+    } catch (error) {
+      throw new EngineError((error as Error).message);
+    }
     if (request.signal?.aborted) throw new EngineAbortError();
     let interrupted = false;
     const onAbort = (): void => {

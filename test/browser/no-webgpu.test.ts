@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHINOOK } from '../paths';
+import { launch, type TestBrowser } from './support/chromium';
+import { type StaticServer, serveStatic } from './support/static-server';
+
+// c) Without WebGPU the app says so, disables the local engine, and everything else works:
+// the database, read-only queries, and a "no model" run that executes the SQL.
+describe('browser: without WebGPU', () => {
+  let server: StaticServer;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    server = await serveStatic(inject('distDir'));
+    browser = await launch({ webgpu: false, extraFlags: ['--disable-webgpu'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('says WebGPU is unavailable and keeps the rest working', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    const status = page.locator('[data-testid="gpu-status"] [data-state="unavailable"]');
+    await status.waitFor();
+    expect(await status.textContent()).toMatch(/WebGPU unavailable: .+/);
+    expect(await page.getByTestId('engine-webgpu').isDisabled()).toBe(true);
+    expect(await page.getByTestId('engine-none').isChecked()).toBe(true);
+
+    await page.getByTestId('db-file').setInputFiles(CHINOOK);
+    await page.getByTestId('db-name').waitFor();
+    await page
+      .locator('[data-testid="sql-input"][data-ready="true"] .cm-content')
+      .fill('SELECT Name FROM Artist ORDER BY ArtistId LIMIT 2');
+    await page.locator('.cm-content').press('Control+Enter');
+    await page.getByTestId('rows-initial').getByText('Accept').waitFor();
+    expect(await page.getByTestId('prompt-bam').textContent()).toContain(
+      "schema = ['Artist.ArtistId', 'Artist.Name']",
+    );
+
+    await page.getByTestId('open-models').click();
+    await page.getByTestId('mm-no-webgpu').waitFor();
+    const loads = page.getByTestId('model-load');
+    await expect.poll(() => loads.count()).toBeGreaterThan(0);
+    for (const button of await loads.all()) expect(await button.isDisabled()).toBe(true);
+    expect(browser.pageErrors).toEqual([]);
+  }, 40_000);
+});

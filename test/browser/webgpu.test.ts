@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHINOOK } from '../paths';
+import { launch, type TestBrowser } from './support/chromium';
+import { type StaticServer, serveStatic } from './support/static-server';
+
+// c) With the SwiftShader WebGPU flags the app reports an adapter without shader-f16 and
+// offers only the q4f32 variants. d) A model whose folder does not exist fails to load
+// with a message naming the URL and the README section; no unhandled rejection.
+describe('browser: WebGPU on SwiftShader', () => {
+  let server: StaticServer;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    server = await serveStatic(inject('distDir'));
+    browser = await launch({ webgpu: true });
+    await browser.page.goto(server.url);
+    await browser.page.locator('[data-testid="gpu-status"] [data-state]').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('reports an adapter without shader-f16 and offers only q4f32 models', async () => {
+    const { page } = browser;
+    const status = (await page.getByTestId('gpu-status').textContent()) ?? '';
+    expect(status).toMatch(/WebGPU: .*swiftshader/);
+    expect(status).toMatch(/no shader-f16.*only q4f32 models can run/);
+
+    // The engine defaults to the local models; each role offers q4f32 variants only.
+    expect(await page.getByTestId('engine-webgpu').isChecked()).toBe(true);
+    for (const role of ['bam', 'sam', 'lom', 'generator']) {
+      const options = await page.getByTestId(`model-${role}`).locator('option').allTextContents();
+      const models = options.filter((o) => !o.startsWith('none'));
+      expect(models.length, role).toBeGreaterThan(0);
+      expect(
+        models.every((o) => o.includes('q4f32_1')),
+        `${role}: ${models}`,
+      ).toBe(true);
+    }
+
+    await page.getByTestId('open-models').click();
+    const rows = page.getByTestId('model-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(6);
+    for (const row of await rows.all()) {
+      const id = (await row.getAttribute('data-model')) ?? '';
+      const offered = await row.getAttribute('data-offered');
+      expect(offered, id).toBe(id.includes('q4f32') ? 'true' : 'false');
+      if (id.includes('q4f16')) {
+        expect(await row.getByTestId('model-status').textContent()).toContain('needs shader-f16');
+        expect(await row.getByTestId('model-load').isDisabled()).toBe(true);
+      }
+    }
+    await page.getByTestId('storage').waitFor();
+  });
+
+  it('names the missing model folder and the README section when loading fails', async () => {
+    const { page } = browser;
+    const row = page.locator('[data-testid="model-row"][data-model="share-sam-q4f32_1-MLC"]');
+    await row.getByTestId('model-load').click();
+    const error = row.getByTestId('model-error');
+    await error.waitFor();
+    const text = (await error.textContent()) ?? '';
+    expect(text).toContain(`model files not found at ${server.url}models/share-sam-q4f32_1-MLC/`);
+    expect(text).toContain('README section "Preparing the SHARE models"');
+    expect(text).not.toMatch(/\bat \w+ \(|\.js:\d+/); // no stack trace
+
+    // The same failure through a correction: the stage names it, the app keeps working.
+    await page.getByRole('button', { name: 'Correct', exact: true }).first().click();
+    await page.getByTestId('db-file').setInputFiles(CHINOOK);
+    await page.getByTestId('db-name').waitFor();
+    await page.getByTestId('question').fill('How many albums are there?');
+    await page
+      .locator('[data-testid="sql-input"][data-ready="true"] .cm-content')
+      .fill('SELECT count(*) FROM Album');
+    await page.getByTestId('correct').click();
+    const failure = page.getByTestId('correction-error');
+    await failure.waitFor({ timeout: 20_000 });
+    expect(await failure.textContent()).toMatch(
+      /Stage bam failed: model files not found at http:\/\/127\.0\.0\.1:\d+\/share\/models\/share-bam-q4f32_1-MLC\/.*Preparing the SHARE models/,
+    );
+    await page.getByTestId('rows-initial').getByText('347').waitFor();
+
+    await page.waitForTimeout(300);
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.consoleErrors.filter((e) => /uncaught|unhandled/i.test(e))).toEqual([]);
+  }, 40_000);
+});
