@@ -1,0 +1,763 @@
+import type { Schema } from '../schema/schema';
+import { analyzeSql, type SqlAnalysis } from '../sql/analyze';
+import type {
+  ColumnExpr,
+  FunctionExpr,
+  SelectItem,
+  SqlBody,
+  SqlExpr,
+  SqlQuery,
+  SqlSelect,
+} from '../sql/ast';
+
+/** SR for a query, and the constructs it could only approximate. */
+export interface SqlToSrResult {
+  sr: string;
+  /** Constructs the SR cannot express faithfully (correlated subqueries, windows…). */
+  approximations: string[];
+}
+
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group_concat']);
+
+/**
+ * Writes a query as an action trajectory in BAM's dominant style: one `where` step per
+ * conjunct (`dfN = dfM.where(element = t.c, filter = …)`), joins left out, aliases resolved
+ * to table names, ORDER BY with LIMIT in one step, and the result as `res = dfN.select(…)`
+ * or `.count()`. Subqueries become earlier steps (`tmp_resN`), simple aggregate subqueries
+ * stay inline (`filter = max(t.c)`), as BAM writes them.
+ */
+export function sqlToSr(query: SqlQuery, schema: Schema): SqlToSrResult {
+  const analysis = analyzeSql(query, schema);
+  const writer = new Writer(analysis);
+  const result = writer.query(query, 'res');
+  if (result !== 'res') writer.emit(`res = ${result}`);
+  return { sr: writer.lines.join('\n'), approximations: [...new Set(writer.approximations)] };
+}
+
+const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A name in SR: backticked when it is not a plain word, as BAM mostly writes it. */
+export function srName(name: string): string {
+  return SIMPLE_NAME.test(name) ? name : `\`${name}\``;
+}
+
+/** A string literal in SR (single quotes unless the value contains one). */
+export function srString(value: string): string {
+  if (!value.includes("'")) return `'${value}'`;
+  if (!value.includes('"')) return `"${value}"`;
+  return `'${value.replaceAll("'", "\\'")}'`;
+}
+
+class Writer {
+  lines: string[] = [];
+  approximations: string[] = [];
+  private df = 0;
+  private tmp = 0;
+  /** CTE name (lower case) -> variable holding its result. */
+  private ctes = new Map<string, string>();
+  /** SR of aggregates the grouped frame names (`sum(t.c)` -> `total`). */
+  private aggNames = new Map<string, string>();
+  /** FROM aliases in scope (lower case) -> table names. */
+  private qualifiers = new Map<string, string>();
+  /** Select-list aliases of the query being written -> their expressions. */
+  private aliases = new Map<string, SqlExpr>();
+
+  constructor(private readonly analysis: SqlAnalysis) {}
+
+  emit(line: string): void {
+    this.lines.push(line);
+  }
+
+  private nextDf(): string {
+    return `df${++this.df}`;
+  }
+
+  private nextTmp(): string {
+    return `tmp_res${++this.tmp}`;
+  }
+
+  /** Writes the steps of a query; returns the SR expression (or variable) of its result. */
+  query(q: SqlQuery, target: string | undefined): string {
+    for (const cte of q.with) {
+      const name = cte.name;
+      const value = this.query(cte.query, name);
+      if (value !== name) this.emit(`${name} = ${value}`);
+      this.ctes.set(name.toLowerCase(), name);
+    }
+    if (q.body.k === 'select') return this.select(q.body, q, target);
+    const body = this.body(q.body);
+    let tail = '';
+    if (q.orderBy.length) tail += this.orderBy(q);
+    if (q.limit) tail += this.limit(q);
+    return body + tail;
+  }
+
+  private body(b: SqlBody): string {
+    if (b.k === 'select') {
+      const v = this.nextTmp();
+      const value = this.select(b, undefined, v);
+      if (value !== v) this.emit(`${v} = ${value}`);
+      return v;
+    }
+    if (b.k === 'query') {
+      const v = this.nextTmp();
+      const value = this.query(b.query, v);
+      if (value !== v) this.emit(`${v} = ${value}`);
+      return v;
+    }
+    const left = this.body(b.left);
+    const right = this.body(b.right);
+    const op = b.op.toLowerCase();
+    return b.all ? `${left}.${op}(${right}, all = True)` : `${left}.${op}(${right})`;
+  }
+
+  private select(s: SqlSelect, q: SqlQuery | undefined, _target: string | undefined): string {
+    const savedAliases = this.aliases;
+    const savedQualifiers = this.qualifiers;
+    this.qualifiers = new Map(savedQualifiers);
+    for (const ref of [s.from, ...s.joins.map((j) => j.ref)]) {
+      if (ref?.k === 'table' && ref.alias) this.qualifiers.set(ref.alias.toLowerCase(), ref.name);
+    }
+    this.aliases = new Map(savedAliases);
+    for (const item of s.items)
+      if (item.alias) this.aliases.set(item.alias.toLowerCase(), item.expr);
+    let cur = 'df';
+    if (s.from?.k === 'derived') {
+      const v = this.nextTmp();
+      const value = this.query(s.from.query, v);
+      if (value !== v) this.emit(`${v} = ${value}`);
+      cur = v;
+    } else if (s.from?.k === 'table' && this.ctes.has(s.from.name.toLowerCase())) {
+      cur = this.ctes.get(s.from.name.toLowerCase())!;
+    }
+    for (const j of s.joins) {
+      if (j.ref.k === 'derived') this.approximations.push('a join with a derived table');
+      if (j.kind === 'LEFT' || j.kind === 'RIGHT' || j.kind === 'FULL') {
+        this.approximations.push(`${j.kind} JOIN (written as a plain join)`);
+      }
+    }
+    for (const cond of s.where ? conjuncts(s.where) : []) {
+      const v = this.nextDf();
+      this.emit(`${v} = ${cur}.${this.where(cond)}`);
+      cur = v;
+    }
+    if (s.groupBy.length) {
+      const v = this.nextDf();
+      const aggs = this.aggregatesOf(s, q);
+      const keys = s.groupBy.map((g) => this.expr(g)).join(', ');
+      // Aliased aggregates become named columns of the grouped frame, as BAM writes them
+      // (`agg(total = sum(t.c))`, later `orderby(by = total)`); a lone COUNT(*) is `.count()`.
+      const named = new Map<string, string>();
+      for (const item of s.items) {
+        const text = item.alias && item.expr.k === 'function' ? this.expr(item.expr) : undefined;
+        if (text && aggs.includes(text) && SIMPLE_NAME.test(item.alias!)) {
+          named.set(text, text === 'count()' ? 'count' : item.alias!);
+        }
+      }
+      let agg = '';
+      if (aggs.length === 1 && aggs[0] === 'count()' && !named.size) {
+        agg = '.count()';
+        named.set('count()', 'count');
+      } else if (aggs.length) {
+        agg = `.agg(${aggs.map((a) => (named.has(a) ? `${named.get(a)} = ${a}` : a)).join(', ')})`;
+      }
+      this.aggNames = named;
+      this.emit(`${v} = ${cur}.groupby(${keys})${agg}`);
+      cur = v;
+      for (const cond of s.having ? conjuncts(s.having) : []) {
+        const h = this.nextDf();
+        this.emit(`${h} = ${cur}.${this.where(cond, 'having')}`);
+        cur = h;
+      }
+    } else if (s.having) {
+      const v = this.nextDf();
+      this.emit(`${v} = ${cur}.${this.where(s.having, 'having')}`);
+      cur = v;
+    }
+    const ratio =
+      !s.groupBy.length && !s.having && !s.distinct ? this.conditionalCounts(s, cur) : undefined;
+    if (ratio) {
+      this.aliases = savedAliases;
+      this.qualifiers = savedQualifiers;
+      let result = `df.select(${ratio})`;
+      if (q?.limit) result += this.limit(q);
+      return result;
+    }
+    const ordered = q !== undefined && q.orderBy.length > 0;
+    if (ordered) {
+      const v = this.nextDf();
+      this.emit(`${v} = ${cur}${this.orderBy(q!)}${q!.limit ? this.limit(q!) : ''}`);
+      cur = v;
+    }
+    let result = `${cur}${this.projection(s)}`;
+    if (!ordered && q?.limit) result += this.limit(q);
+    this.aliases = savedAliases;
+    this.qualifiers = savedQualifiers;
+    this.aggNames = new Map();
+    return result;
+  }
+
+  /**
+   * BIRD's ratio idiom, `SUM(CASE WHEN c THEN 1 ELSE 0 END) * 100.0 / COUNT(*)`, as BAM
+   * writes it: one filtered frame per condition and counts of frames
+   * (`res = df.select(cast(df2.count(), real) / df1.count() * 100)`). Undefined when the
+   * select list has other aggregates or no conditional count.
+   */
+  private conditionalCounts(s: SqlSelect, cur: string): string | undefined {
+    let conditional = 0;
+    let other = false;
+    for (const item of s.items) {
+      walk(item.expr, (x) => {
+        if (x.k === 'column') other = true;
+        if (x.k !== 'function') return true;
+        const kind = countKind(x);
+        if (kind === 'conditional') conditional++;
+        else if (kind === undefined && AGGREGATES.has(x.name.toLowerCase())) other = true;
+        return kind === undefined;
+      });
+    }
+    if (!conditional || other) return undefined;
+    const frames = new Map<string, string>();
+    const rewrite = (e: SqlExpr): SqlExpr => {
+      if (e.k === 'function') {
+        const kind = countKind(e);
+        if (kind === 'plain')
+          return rawSr(`${cur}.count(${e.distinct ? `distinct = ${this.expr(e.args[0]!)}` : ''})`);
+        if (kind === 'conditional') {
+          const { cond, distinctOf } = conditionOf(e)!;
+          const key = JSON.stringify(cond);
+          let frame = frames.get(key);
+          if (!frame) {
+            frame = cur;
+            for (const c of conjuncts(cond)) {
+              const v = this.nextDf();
+              this.emit(`${v} = ${frame}.${this.where(c)}`);
+              frame = v;
+            }
+            frames.set(key, frame);
+          }
+          return rawSr(
+            `${frame}.count(${distinctOf ? `distinct = ${this.expr(distinctOf)}` : ''})`,
+          );
+        }
+        return { ...e, args: e.args.map(rewrite) };
+      }
+      return mapChildren(e, rewrite);
+    };
+    const items = s.items.map((i) => this.expr(dropRedundantParens(rewrite(i.expr))));
+    return items.join(', ');
+  }
+
+  private aggregatesOf(s: SqlSelect, q: SqlQuery | undefined): string[] {
+    const found: string[] = [];
+    const visit = (e: SqlExpr | undefined) => {
+      if (!e) return;
+      walk(e, (x) => {
+        if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase()) && !x.over) {
+          const text = this.expr(x);
+          if (!found.includes(text)) found.push(text);
+          return false;
+        }
+        if (x.k === 'column' && !x.table) {
+          const aliased = this.aliases.get(x.name.toLowerCase());
+          if (aliased && this.analysis.resolve(x)?.kind === 'alias') visit(aliased);
+        }
+        return true;
+      });
+    };
+    for (const item of s.items) visit(item.expr);
+    visit(s.having);
+    for (const o of q?.orderBy ?? []) visit(o.expr);
+    return found;
+  }
+
+  private orderBy(q: SqlQuery): string {
+    return q.orderBy
+      .map((o) => {
+        const dir = o.desc === true ? ', desc' : o.desc === false ? ', asc' : '';
+        return `.orderby(by = ${this.expr(o.expr)}${dir})`;
+      })
+      .join('');
+  }
+
+  private limit(q: SqlQuery): string {
+    const n = q.limit ? this.expr(q.limit) : '-1';
+    return q.offset ? `.limit(${n}, offset = ${this.expr(q.offset)})` : `.limit(${n})`;
+  }
+
+  private projection(s: SqlSelect): string {
+    const items = s.items;
+    if (items.length === 1 && !s.groupBy.length) {
+      const e = items[0]!.expr;
+      if (e.k === 'function' && e.name.toLowerCase() === 'count' && !e.over) {
+        if (e.star && !s.distinct) return '.count()';
+        if (e.distinct && e.args.length === 1)
+          return `.select(${this.expr(e.args[0]!)}).distinct().count()`;
+        if (e.args.length === 1 && !s.distinct) return `.count(${this.expr(e.args[0]!)})`;
+      }
+    }
+    const list = items.map((i) => this.item(i)).join(', ');
+    return s.distinct ? `.select(${list}).distinct()` : `.select(${list})`;
+  }
+
+  private item(i: SelectItem): string {
+    return this.expr(i.expr);
+  }
+
+  /** A `where(...)` (or `having(...)`) call for one condition. */
+  private where(cond: SqlExpr, method = 'where'): string {
+    const simple = this.simpleCondition(cond);
+    if (simple) return `${method}(element = ${simple.element}, filter = ${simple.filter})`;
+    const inner = cond.k === 'nested' ? cond.expr : cond;
+    if (inner.k === 'binary' && inner.op === 'OR') {
+      const parts = disjuncts(inner).map((d) => this.simpleCondition(d));
+      if (parts.every((p) => p !== undefined)) {
+        const [first, ...rest] = parts as { element: string; filter: string }[];
+        return [
+          `${method}(element = ${first!.element}, filter = ${first!.filter})`,
+          ...rest.map((p) => `or${method}(element = ${p.element}, filter = ${p.filter})`),
+        ].join('.');
+      }
+    }
+    return `${method}(${this.bool(inner)})`;
+  }
+
+  private simpleCondition(cond: SqlExpr): { element: string; filter: string } | undefined {
+    const c = cond.k === 'nested' ? cond.expr : cond;
+    switch (c.k) {
+      case 'binary': {
+        const ops: Record<string, string> = {
+          '=': '=',
+          '<>': '!=',
+          '<': '<',
+          '>': '>',
+          '<=': '<=',
+          '>=': '>=',
+        };
+        const flip: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+        if (!(c.op in ops)) return undefined;
+        let left = c.left;
+        let right = c.right;
+        let op = ops[c.op]!;
+        if (isValue(left) && !isValue(right)) {
+          [left, right] = [right, left];
+          op = flip[op] ?? op;
+        }
+        if (isValue(left)) return undefined;
+        const element = this.expr(left);
+        const r = unnest(right);
+        if (r.k === 'literal' || (r.k === 'unary' && r.op === '-' && r.expr.k === 'literal')) {
+          const text = r.k === 'literal' ? r.value : `-${(r.expr as { value: string }).value}`;
+          const isString = r.k === 'literal' && r.type === 'string';
+          if (op === '=') return { element, filter: isString ? srString(text) : text };
+          return { element, filter: srString(`${op} ${text}`) };
+        }
+        if (r.k === 'subquery') {
+          const value = this.subqueryValue(r.query);
+          if (op === '=') return { element, filter: value };
+          return { element, filter: `'${op} ${value}'` };
+        }
+        return undefined;
+      }
+      case 'isnull':
+        if (isValue(c.expr)) return undefined;
+        return { element: this.expr(c.expr), filter: c.not ? "'is not null'" : "'is null'" };
+      case 'between': {
+        if (!isLiteral(c.low) || !isLiteral(c.high) || isValue(c.expr)) return undefined;
+        const lo = unnest(c.low) as { type: string; value: string };
+        const hi = unnest(c.high) as { type: string; value: string };
+        const strings = lo.type === 'string' || hi.type === 'string';
+        const kw = strings ? ['between', 'and'] : ['BETWEEN', 'AND'];
+        const not = c.not ? (strings ? 'not ' : 'NOT ') : '';
+        return {
+          element: this.expr(c.expr),
+          filter: srString(`${not}${kw[0]} ${lo.value} ${kw[1]} ${hi.value}`),
+        };
+      }
+      case 'like': {
+        const p = unnest(c.pattern);
+        if (p.k !== 'literal' || p.type !== 'string' || isValue(c.expr)) return undefined;
+        return {
+          element: this.expr(c.expr),
+          filter: srString(`${c.not ? 'not like' : 'like'} ${p.value}`),
+        };
+      }
+      case 'in': {
+        if (isValue(c.expr)) return undefined;
+        const op = c.not ? "'not in'" : "'in'";
+        if (c.query)
+          return {
+            element: this.expr(c.expr),
+            filter: `${op}, value = ${this.subqueryValue(c.query)}`,
+          };
+        const list = (c.list ?? []).map((x) => this.expr(x)).join(', ');
+        return { element: this.expr(c.expr), filter: `${op}, value = [${list}]` };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The SR value of a subquery: inline for `SELECT agg(col) FROM t`, else a `tmp_res` step. */
+  private subqueryValue(q: SqlQuery): string {
+    const b = q.body;
+    if (
+      b.k === 'select' &&
+      q.with.length === 0 &&
+      !q.orderBy.length &&
+      !q.limit &&
+      !b.where &&
+      !b.groupBy.length &&
+      !b.joins.length &&
+      b.from?.k === 'table' &&
+      b.items.length === 1
+    ) {
+      const e = b.items[0]!.expr;
+      if (e.k === 'function' && AGGREGATES.has(e.name.toLowerCase()) && !e.star && !e.over) {
+        return this.expr(e);
+      }
+    }
+    if (this.isCorrelated(q)) this.approximations.push('a correlated subquery');
+    const v = this.nextTmp();
+    const value = this.query(q, v);
+    if (value !== v) this.emit(`${v} = ${value}`);
+    return v;
+  }
+
+  private isCorrelated(q: SqlQuery): boolean {
+    const own = new Set<string>();
+    const collect = (b: SqlBody) => {
+      if (b.k === 'select') {
+        for (const r of [b.from, ...b.joins.map((j) => j.ref)]) {
+          if (r?.k === 'table') own.add((r.alias ?? r.name).toLowerCase());
+          else if (r?.alias) own.add(r.alias.toLowerCase());
+        }
+      } else if (b.k === 'set') {
+        collect(b.left);
+        collect(b.right);
+      }
+    };
+    collect(q.body);
+    let correlated = false;
+    walkQuery(q, (e) => {
+      if (e.k === 'column' && e.table && !own.has(e.table.toLowerCase())) {
+        const r = this.analysis.resolve(e);
+        if (r?.kind === 'table' && !own.has(r.table.toLowerCase())) correlated = true;
+      }
+    });
+    return correlated;
+  }
+
+  /** A boolean condition as an SR expression (`t.a == 1 and (t.b > 2 or t.c is null)`). */
+  private bool(e: SqlExpr): string {
+    return this.expr(e, true);
+  }
+
+  /** An SQL expression as SR. */
+  expr(e: SqlExpr, boolean = false): string {
+    switch (e.k) {
+      case 'column':
+        return this.column(e);
+      case 'literal':
+        if (e.type === 'string') return srString(e.value);
+        if (e.type === 'null') return 'null';
+        return e.value.toLowerCase() === 'true'
+          ? 'True'
+          : e.value.toLowerCase() === 'false'
+            ? 'False'
+            : e.value;
+      case 'binary': {
+        const op =
+          e.op === 'AND'
+            ? 'and'
+            : e.op === 'OR'
+              ? 'or'
+              : e.op === '='
+                ? '=='
+                : e.op === '<>'
+                  ? '!='
+                  : e.op;
+        return `${this.expr(e.left, boolean)} ${op} ${this.expr(e.right, boolean)}`;
+      }
+      case 'unary':
+        return e.op === 'NOT' ? `not ${this.expr(e.expr, boolean)}` : `${e.op}${this.expr(e.expr)}`;
+      case 'nested':
+        return `(${this.expr(e.expr, boolean)})`;
+      case 'function':
+        return this.func(e);
+      case 'star':
+        return e.table ? `${this.tableName(e.table)}.*` : '*';
+      case 'cast':
+        return `cast(${this.expr(e.expr)}, ${e.type.toLowerCase()})`;
+      case 'case': {
+        const parts = e.whens.map((w) => {
+          const cond = e.operand
+            ? `${this.expr(e.operand)} == ${this.expr(w.cond)}`
+            : this.expr(w.cond, true);
+          return `when(${cond}, ${this.expr(w.result)})`;
+        });
+        if (e.else) parts.push(`otherwise(${this.expr(e.else)})`);
+        return `case(${parts.join(', ')})`;
+      }
+      case 'in': {
+        const inner = e.query
+          ? this.subqueryValue(e.query)
+          : `[${(e.list ?? []).map((x) => this.expr(x)).join(', ')}]`;
+        return `${this.expr(e.expr)} ${e.not ? 'not in' : 'in'} ${inner}`;
+      }
+      case 'between':
+        return `between(${this.expr(e.expr)}, ${this.expr(e.low)}, ${this.expr(e.high)})`.replace(
+          /^/,
+          e.not ? 'not ' : '',
+        );
+      case 'like':
+        return `${this.expr(e.expr)} ${e.not ? 'not like' : 'like'} ${this.expr(e.pattern)}`;
+      case 'isnull':
+        return `${this.expr(e.expr)} ${e.not ? 'is not null' : 'is null'}`;
+      case 'exists':
+        return `${e.not ? 'not ' : ''}exists(${this.subqueryValue(e.query)})`;
+      case 'subquery':
+        return this.subqueryValue(e.query);
+      case 'unsupported':
+        if (e.what.startsWith(RAW_SR)) return e.what.slice(RAW_SR.length);
+        this.approximations.push(e.what);
+        return `unsupported_${e.what.toLowerCase()}()`;
+    }
+  }
+
+  private func(f: FunctionExpr): string {
+    if (f.over) this.approximations.push('a window function');
+    const name = f.name.toLowerCase();
+    let text: string;
+    if (f.star) text = `${name}()`;
+    else {
+      const args = f.args.map((a) => this.expr(a));
+      text = f.distinct ? `${name}(distinct(${args.join(', ')}))` : `${name}(${args.join(', ')})`;
+    }
+    return this.aggNames.get(text) ?? text;
+  }
+
+  private tableName(alias: string): string {
+    const cte = this.ctes.get(alias.toLowerCase());
+    if (cte) return cte;
+    const aliased = this.qualifiers.get(alias.toLowerCase());
+    if (aliased)
+      return srName(
+        this.analysis.tables.find((t) => t.toLowerCase() === aliased.toLowerCase()) ?? aliased,
+      );
+    const t =
+      this.analysis.query &&
+      this.analysis.tables.find((x) => x.toLowerCase() === alias.toLowerCase());
+    return srName(t ?? alias);
+  }
+
+  private column(c: ColumnExpr): string {
+    const r = this.analysis.resolve(c);
+    if (r?.kind === 'table') return `${srName(r.table)}.${srName(r.column)}`;
+    if (r?.kind === 'alias') {
+      const aliased = this.aliases.get(c.name.toLowerCase());
+      if (aliased && !(aliased.k === 'column' && aliased.name === c.name))
+        return this.expr(aliased);
+      return srName(c.name);
+    }
+    if (r?.kind === 'derived') {
+      const cte = this.ctes.get(r.source.toLowerCase());
+      return cte ? `${cte}.${srName(r.column)}` : srName(r.column);
+    }
+    // Unresolved: a double-quoted word SQLite reads as a string, or a misspelt name.
+    if (c.quote === '"' && !c.table) return srString(c.name);
+    const table = this.analysis.tableOf(c);
+    if (table) return `${srName(table)}.${srName(c.name)}`;
+    return c.table ? `${srName(c.table)}.${srName(c.name)}` : srName(c.name);
+  }
+}
+
+const RAW_SR = 'sr:';
+
+const BINARY_PRECEDENCE: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, '%': 2 };
+
+/** Drops parentheses BAM leaves out: around a whole item and around a left operand of equal or tighter precedence. */
+function dropRedundantParens(e: SqlExpr): SqlExpr {
+  if (e.k === 'nested') return dropRedundantParens(e.expr);
+  if (e.k !== 'binary' || !(e.op in BINARY_PRECEDENCE)) return e;
+  let left = e.left;
+  if (left.k === 'nested' && left.expr.k === 'binary') {
+    const inner = BINARY_PRECEDENCE[left.expr.op];
+    if (inner !== undefined && inner >= BINARY_PRECEDENCE[e.op]!) left = left.expr;
+  }
+  return { ...e, left: left.k === 'binary' ? dropRedundantParens(left) : left };
+}
+
+/** An expression node carrying finished SR text (used while rewriting idioms). */
+function rawSr(text: string): SqlExpr {
+  return { k: 'unsupported', what: RAW_SR + text };
+}
+
+/** `plain` for COUNT(*)/COUNT(x), `conditional` for COUNT(CASE WHEN c THEN x END) and SUM(CASE WHEN c THEN 1 ELSE 0 END). */
+function countKind(f: FunctionExpr): 'plain' | 'conditional' | undefined {
+  if (f.over) return undefined;
+  const name = f.name.toLowerCase();
+  if (conditionOf(f)) return 'conditional';
+  if (name === 'count' && (f.star || (f.args.length === 1 && f.args[0]!.k === 'column')))
+    return 'plain';
+  return undefined;
+}
+
+function conditionOf(f: FunctionExpr): { cond: SqlExpr; distinctOf?: SqlExpr } | undefined {
+  const name = f.name.toLowerCase();
+  if (f.args.length !== 1) return undefined;
+  const arg = unnest(f.args[0]!);
+  let cond: SqlExpr | undefined;
+  let value: SqlExpr | undefined;
+  let otherwise: SqlExpr | undefined;
+  if (arg.k === 'case' && !arg.operand && arg.whens.length === 1) {
+    cond = arg.whens[0]!.cond;
+    value = arg.whens[0]!.result;
+    otherwise = arg.else;
+  } else if (arg.k === 'function' && arg.name.toLowerCase() === 'iif' && arg.args.length === 3) {
+    [cond, value, otherwise] = arg.args;
+  } else return undefined;
+  const lit = (e: SqlExpr | undefined, v: string) => {
+    const u = e && unnest(e);
+    return u?.k === 'literal' && u.type === 'number' && Number(u.value) === Number(v);
+  };
+  const isNull = (e: SqlExpr | undefined) =>
+    !e || (unnest(e).k === 'literal' && (unnest(e) as { type: string }).type === 'null');
+  if (name === 'sum' && !f.distinct && lit(value, '1') && lit(otherwise, '0'))
+    return { cond: cond! };
+  if (name === 'count' && isNull(otherwise) && value) {
+    const v = unnest(value);
+    if (f.distinct && v.k === 'column') return { cond: cond!, distinctOf: v };
+    if (!f.distinct) return { cond: cond! };
+  }
+  return undefined;
+}
+
+/** Rebuilds an expression with `fn` applied to its direct children (not into subqueries). */
+function mapChildren(e: SqlExpr, fn: (e: SqlExpr) => SqlExpr): SqlExpr {
+  switch (e.k) {
+    case 'binary':
+      return { ...e, left: fn(e.left), right: fn(e.right) };
+    case 'unary':
+    case 'nested':
+    case 'cast':
+    case 'isnull':
+      return { ...e, expr: fn(e.expr) };
+    case 'function':
+      return { ...e, args: e.args.map(fn) };
+    case 'case':
+      return {
+        ...e,
+        operand: e.operand && fn(e.operand),
+        whens: e.whens.map((w) => ({ cond: fn(w.cond), result: fn(w.result) })),
+        else: e.else && fn(e.else),
+      };
+    case 'between':
+      return { ...e, expr: fn(e.expr), low: fn(e.low), high: fn(e.high) };
+    case 'like':
+      return { ...e, expr: fn(e.expr), pattern: fn(e.pattern) };
+    case 'in':
+      return { ...e, expr: fn(e.expr), list: e.list?.map(fn) };
+    default:
+      return e;
+  }
+}
+
+function unnest(e: SqlExpr): SqlExpr {
+  return e.k === 'nested' ? unnest(e.expr) : e;
+}
+
+function isLiteral(e: SqlExpr): boolean {
+  const u = unnest(e);
+  return u.k === 'literal' && u.type !== 'null';
+}
+
+/** True for constants and subqueries: things a column is compared with. */
+function isValue(e: SqlExpr): boolean {
+  const u = unnest(e);
+  return (
+    (u.k === 'literal' && u.type !== 'null') ||
+    u.k === 'subquery' ||
+    (u.k === 'unary' && u.op === '-' && unnest(u.expr).k === 'literal')
+  );
+}
+
+/** Top-level AND parts of a condition (parentheses around AND groups opened). */
+export function conjuncts(e: SqlExpr): SqlExpr[] {
+  const u = e.k === 'nested' && unnest(e).k === 'binary' ? unnest(e) : e;
+  if (u.k === 'binary' && u.op === 'AND') return [...conjuncts(u.left), ...conjuncts(u.right)];
+  return [e];
+}
+
+function disjuncts(e: SqlExpr): SqlExpr[] {
+  const u = unnest(e);
+  if (u.k === 'binary' && u.op === 'OR') return [...disjuncts(u.left), ...disjuncts(u.right)];
+  return [e];
+}
+
+/** Visits an expression tree (not into subqueries); `visit` returning false skips children. */
+export function walk(e: SqlExpr, visit: (e: SqlExpr) => boolean | undefined): void {
+  if (visit(e) === false) return;
+  const kids: (SqlExpr | undefined)[] = [];
+  switch (e.k) {
+    case 'binary':
+      kids.push(e.left, e.right);
+      break;
+    case 'unary':
+    case 'nested':
+    case 'cast':
+    case 'isnull':
+      kids.push(e.expr);
+      break;
+    case 'function':
+      kids.push(...e.args);
+      break;
+    case 'case':
+      kids.push(e.operand, ...e.whens.flatMap((w) => [w.cond, w.result]), e.else);
+      break;
+    case 'in':
+      kids.push(e.expr, ...(e.list ?? []));
+      break;
+    case 'between':
+      kids.push(e.expr, e.low, e.high);
+      break;
+    case 'like':
+      kids.push(e.expr, e.pattern);
+      break;
+    default:
+      break;
+  }
+  for (const k of kids) if (k) walk(k, visit);
+}
+
+/** Visits every expression of a query, subqueries included. */
+export function walkQuery(q: SqlQuery, visit: (e: SqlExpr) => void): void {
+  const onExpr = (e: SqlExpr | undefined) => {
+    if (!e) return;
+    walk(e, (x) => {
+      visit(x);
+      if (x.k === 'in' && x.query) walkQuery(x.query, visit);
+      if (x.k === 'exists' || x.k === 'subquery') walkQuery(x.query, visit);
+      return true;
+    });
+  };
+  const onBody = (b: SqlBody) => {
+    if (b.k === 'select') {
+      for (const i of b.items) onExpr(i.expr);
+      for (const j of b.joins) {
+        onExpr(j.on);
+        if (j.ref.k === 'derived') walkQuery(j.ref.query, visit);
+      }
+      if (b.from?.k === 'derived') walkQuery(b.from.query, visit);
+      onExpr(b.where);
+      b.groupBy.forEach(onExpr);
+      onExpr(b.having);
+    } else if (b.k === 'set') {
+      onBody(b.left);
+      onBody(b.right);
+    } else walkQuery(b.query, visit);
+  };
+  for (const c of q.with) walkQuery(c.query, visit);
+  onBody(q.body);
+  for (const o of q.orderBy) onExpr(o.expr);
+}
