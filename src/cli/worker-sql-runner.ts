@@ -2,6 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { QueryOutcome, RunRequest, SqlRunner } from '../core/eval/sql-runner';
 import type { WorkerReply, WorkerRequest } from './sql-worker';
 
+// A plain file URL (not `new Worker(new URL(…))` inline) so bundlers leave the Node worker alone.
+const WORKER_ENTRY = new URL('./sql-worker-entry.mjs', import.meta.url);
+
 interface Lane {
   worker: Worker;
   busy: boolean;
@@ -20,7 +23,7 @@ export class WorkerSqlRunner implements SqlRunner {
   constructor(private readonly parallel = 1) {}
 
   private spawn(): Lane {
-    const worker = new Worker(new URL('./sql-worker-entry.mjs', import.meta.url));
+    const worker = new Worker(WORKER_ENTRY);
     worker.unref();
     return { worker, busy: false };
   }
