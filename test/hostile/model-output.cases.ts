@@ -197,6 +197,16 @@ export function modelOutputCases(): HostileCase[] {
     },
     {
       category: 'model-output',
+      name: '100 kB of blanks inside an answer (degenerate whitespace repetition)',
+      expected: 'handled in time (stripping stays linear), the correction completes',
+      async run() {
+        const blanks = '```SR\nres = df.select(singer.Name)' + ' '.repeat(100_000) + '\n```';
+        const { result } = await correctWith(() => blanks, { chunkSize: 8192 });
+        expect(stageOf(result, 'bam').extracted).toBe('res = df.select(singer.Name)');
+      },
+    },
+    {
+      category: 'model-output',
       name: 'an SR naming tables and columns that do not exist',
       expected: 'the augmented schema keeps only real columns; the correction completes',
       async run() {

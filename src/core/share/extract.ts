@@ -34,11 +34,16 @@ export function extractSql(response: string): string {
 
 // Python's str.strip() strips what str.isspace() accepts, which differs from JavaScript's
 // trim(): it includes \x1c-\x1f and \x85, and excludes U+FEFF.
-const PY_SPACE =
-  '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+const PY_SPACE = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
-/** Python's `str.strip()`. */
+/**
+ * Python's `str.strip()`. Scans from both ends instead of using a `[…]+$` regex, which
+ * backtracks quadratically over long inner runs of blanks (a degenerate model answer).
+ */
 export function pyStrip(s: string): string {
-  return s.replace(PY_STRIP, '');
+  let start = 0;
+  let end = s.length;
+  while (start < end && PY_SPACE.test(s[start]!)) start++;
+  while (end > start && PY_SPACE.test(s[end - 1]!)) end--;
+  return s.slice(start, end);
 }
