@@ -105,6 +105,12 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
       expect(normalizeSetOrder(sent), stage).toBe(normalizeSetOrder(recorded));
     });
     expect(replay.received[0]!.body.temperature).toBe(0);
+    // Nothing went anywhere but the app's own origin and the endpoint the user configured.
+    const origins = new Set(browser.requests.map((u) => new URL(u).origin));
+    origins.delete('null'); // data: and blob: URLs
+    expect([...origins].sort()).toEqual(
+      [new URL(server.url).origin, new URL(replay.baseUrl).origin].sort(),
+    );
     expect(browser.pageErrors).toEqual([]);
   }, 60_000);
 

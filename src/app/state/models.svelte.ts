@@ -68,8 +68,26 @@ export class ModelsState {
     return this.manifest?.models.find((m) => m.id === id);
   }
 
+  /** Settles when `init` has run (the manifest and GPU report are known). */
+  readonly ready: Promise<void>;
+  private markReady: () => void = () => {};
+
+  constructor() {
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+  }
+
   /** Reads and validates the manifest and probes WebGPU; never throws. */
   async init(): Promise<void> {
+    try {
+      await this.initOnce();
+    } finally {
+      this.markReady();
+    }
+  }
+
+  private async initOnce(): Promise<void> {
     const [manifest, gpu] = await Promise.all([this.fetchManifest(), probeWebGpu()]);
     this.gpu = gpu;
     if (!manifest) return;
@@ -106,20 +124,23 @@ export class ModelsState {
     if (!this.manifest) return;
     const { hasModelInCache } = await web();
     const appConfig = this.appConfig();
-    for (const m of this.manifest.models) {
-      const status = this.statuses[m.id]!;
-      if (status.state === 'loading' || status.state === 'loaded') continue;
-      try {
-        const cached = await hasModelInCache(m.id, appConfig);
-        status.state = cached ? 'cached' : 'not-cached';
-        status.cacheBytes = cached
-          ? await cachedBytes(resolveModelUrls(m, document.baseURI).weightsUrl)
-          : 0;
-      } catch (error) {
-        status.state = 'unknown';
-        status.error = `cache status unavailable: ${(error as Error).message}`;
-      }
-    }
+    await Promise.all(
+      this.manifest.models.map(async (m) => {
+        const status = this.statuses[m.id]!;
+        if (status.state === 'loading' || status.state === 'loaded' || status.state === 'error')
+          return;
+        try {
+          const cached = await hasModelInCache(m.id, appConfig);
+          status.state = cached ? 'cached' : 'not-cached';
+          status.cacheBytes = cached
+            ? await cachedBytes(resolveModelUrls(m, document.baseURI).weightsUrl)
+            : 0;
+        } catch (error) {
+          status.state = 'unknown';
+          status.error = `cache status unavailable: ${(error as Error).message}`;
+        }
+      }),
+    );
   }
 
   async refreshStorage(): Promise<void> {

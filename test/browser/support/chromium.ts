@@ -24,6 +24,8 @@ export interface TestBrowser {
   pageErrors: string[];
   /** Console messages of type error. */
   consoleErrors: string[];
+  /** URLs of every request the browser made (pages and workers). */
+  requests: string[];
   close(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export async function launch(options: {
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  context.on('request', (request) => requests.push(request.url()));
   page.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -51,6 +55,7 @@ export async function launch(options: {
     page,
     pageErrors,
     consoleErrors,
+    requests,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
