@@ -1,4 +1,5 @@
 import type { SqlBody, SqlExpr, SqlQuery, SqlSelect, TableRef } from './ast';
+import { SqlUnsupportedError } from './errors';
 
 const KEYWORDS = new Set(
   `abort action add after all alter analyze and as asc attach autoincrement before begin between by
@@ -112,7 +113,7 @@ export function printExpr(e: SqlExpr): string {
     case 'nested':
       return `(${printExpr(e.expr)})`;
     case 'unsupported':
-      throw new Error(`cannot print unsupported SQL construct ${e.what}`);
+      throw new SqlUnsupportedError(e.what);
   }
 }
 

@@ -127,10 +127,15 @@ function splitStatements(tokens: Token[]): Token[][] {
 
 const COMPARISON = new Set(['==', '!=', '<>', '<', '>', '<=', '>=']);
 
+/** Deepest expression nesting read (real trajectories nest a few levels). */
+const MAX_NESTING = 200;
+
 class Parser {
   private pos = 0;
   /** Depth of brackets around the current expression: `=` compares only inside them. */
   private nesting = 0;
+  /** Depth of `expr`/`unary` recursion, bounded by MAX_NESTING. */
+  private depth = 0;
   raw = 0;
   /** Closing brackets supplied at the end of the step (models often drop the last one). */
   closed = 0;
@@ -215,6 +220,17 @@ class Parser {
   }
 
   expr(): SrExpr {
+    // Degenerate model output nests without end ("df.where(df.where(…"): report it
+    // instead of overflowing the call stack.
+    if (++this.depth > MAX_NESTING) this.fail('the step nests too deeply');
+    try {
+      return this.exprBody();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprBody(): SrExpr {
     if (this.isWord('lambda')) return this.lambda();
     let e = this.ternary();
     while (this.isWord('as')) {
@@ -343,6 +359,15 @@ class Parser {
   }
 
   private unary(): SrExpr {
+    if (++this.depth > MAX_NESTING) this.fail('the step nests too deeply');
+    try {
+      return this.unaryBody();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private unaryBody(): SrExpr {
     if (this.isOp('-') || this.isOp('+') || this.isOp('~') || this.isOp('!')) {
       const t = this.next();
       const operand = this.unary();
