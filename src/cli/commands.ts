@@ -2,6 +2,9 @@ import { checkDbCommand } from './commands/check-db';
 import { conformanceCommand } from './commands/conformance';
 import { correctCommand } from './commands/correct';
 import { evalCommand } from './commands/eval';
+import { roundtripCommand } from './commands/roundtrip';
+import { runCommand } from './commands/run';
+import { srBenchCommand } from './commands/sr-bench';
 
 /** A CLI command: `run` gets the arguments after the command name, returns the exit code. */
 export interface Command {
@@ -15,4 +18,7 @@ export const COMMANDS: Record<string, Command> = {
   conformance: conformanceCommand,
   correct: correctCommand,
   eval: evalCommand,
+  run: runCommand,
+  roundtrip: roundtripCommand,
+  'sr-bench': srBenchCommand,
 };

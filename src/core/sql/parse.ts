@@ -63,6 +63,27 @@ export function parseSql(sql: string): SqlQuery {
   return query(body as Node);
 }
 
+/**
+ * Whether the parser accepts `sql` as one statement (syntax only; it accepts much that
+ * SQLite rejects, so confirm with `checkWithSqlite` when a database is at hand).
+ */
+export function checkSqlSyntax(sql: string): { ok: true } | { ok: false; message: string } {
+  if (!initialized)
+    throw new SqlParseError('the SQL parser is not loaded yet (call initSqlParser first)');
+  try {
+    const statements = parse(sql, 'sqlite') as unknown[];
+    if (statements.length === 1) return { ok: true };
+    return {
+      ok: false,
+      message: statements.length
+        ? `expected one statement, found ${statements.length}`
+        : 'there is no SQL statement',
+    };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message.replace(/^sql parser error: /, '') };
+  }
+}
+
 function ident(x: unknown): string {
   if (isObj(x) && typeof x.value === 'string') return x.value;
   const [k, v] = tag(x);

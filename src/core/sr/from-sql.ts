@@ -9,6 +9,7 @@ import type {
   SqlQuery,
   SqlSelect,
 } from '../sql/ast';
+import { walk, walkQuery } from '../sql/walk';
 
 /** SR for a query, and the constructs it could only approximate. */
 export interface SqlToSrResult {
@@ -57,6 +58,11 @@ class Writer {
   private ctes = new Map<string, string>();
   /** SR of aggregates the grouped frame names (`sum(t.c)` -> `total`). */
   private aggNames = new Map<string, string>();
+  /**
+   * A FROM table no column of the select mentions: `COUNT(*)` names it (`count(t.*)`) so
+   * the SR still says which rows are counted, since SR leaves joins out.
+   */
+  private countTable: string | undefined;
   /** FROM aliases in scope (lower case) -> table names. */
   private qualifiers = new Map<string, string>();
   /** Select-list aliases of the query being written -> their expressions. */
@@ -119,8 +125,11 @@ class Writer {
       if (ref?.k === 'table' && ref.alias) this.qualifiers.set(ref.alias.toLowerCase(), ref.name);
     }
     this.aliases = new Map(savedAliases);
-    for (const item of s.items)
+    for (const item of s.items) {
       if (item.alias) this.aliases.set(item.alias.toLowerCase(), item.expr);
+    }
+    const savedCountTable = this.countTable;
+    this.countTable = this.unreferencedTable(s, q);
     let cur = 'df';
     if (s.from?.k === 'derived') {
       const v = this.nextTmp();
@@ -179,6 +188,7 @@ class Writer {
     if (ratio) {
       this.aliases = savedAliases;
       this.qualifiers = savedQualifiers;
+      this.countTable = savedCountTable;
       let result = `df.select(${ratio})`;
       if (q?.limit) result += this.limit(q);
       return result;
@@ -193,6 +203,7 @@ class Writer {
     if (!ordered && q?.limit) result += this.limit(q);
     this.aliases = savedAliases;
     this.qualifiers = savedQualifiers;
+    this.countTable = savedCountTable;
     this.aggNames = new Map();
     return result;
   }
@@ -248,6 +259,36 @@ class Writer {
     return items.join(', ');
   }
 
+  private unreferencedTable(s: SqlSelect, q: SqlQuery | undefined): string | undefined {
+    const refs = [s.from, ...s.joins.map((j) => j.ref)].filter((r) => r?.k === 'table');
+    if (!refs.length) return undefined;
+    const used = new Set<string>();
+    const visit = (e: SqlExpr | undefined) => {
+      if (!e) return;
+      walk(e, (x) => {
+        if (x.k === 'column') {
+          const r = this.analysis.resolve(x);
+          if (r?.kind === 'table') used.add(r.table.toLowerCase());
+          if (r?.kind === 'alias') visit(this.aliases.get(x.name.toLowerCase()));
+        }
+        if (x.k === 'star' && x.table)
+          used.add((this.qualifiers.get(x.table.toLowerCase()) ?? x.table).toLowerCase());
+        return true;
+      });
+    };
+    for (const i of s.items) visit(i.expr);
+    visit(s.where);
+    s.groupBy.forEach(visit);
+    visit(s.having);
+    for (const o of q?.orderBy ?? []) visit(o.expr);
+    for (const r of refs) {
+      if (r?.k !== 'table') continue;
+      const table = this.analysis.tables.find((t) => t.toLowerCase() === r.name.toLowerCase());
+      if (table && !used.has(table.toLowerCase())) return table;
+    }
+    return undefined;
+  }
+
   private aggregatesOf(s: SqlSelect, q: SqlQuery | undefined): string[] {
     const found: string[] = [];
     const visit = (e: SqlExpr | undefined) => {
@@ -290,7 +331,8 @@ class Writer {
     if (items.length === 1 && !s.groupBy.length) {
       const e = items[0]!.expr;
       if (e.k === 'function' && e.name.toLowerCase() === 'count' && !e.over) {
-        if (e.star && !s.distinct) return '.count()';
+        if (e.star && !s.distinct)
+          return this.countTable ? `.count(${srName(this.countTable)}.*)` : '.count()';
         if (e.distinct && e.args.length === 1)
           return `.select(${this.expr(e.args[0]!)}).distinct().count()`;
         if (e.args.length === 1 && !s.distinct) return `.count(${this.expr(e.args[0]!)})`;
@@ -529,7 +571,7 @@ class Writer {
     if (f.over) this.approximations.push('a window function');
     const name = f.name.toLowerCase();
     let text: string;
-    if (f.star) text = `${name}()`;
+    if (f.star) text = this.countTable ? `${name}(${srName(this.countTable)}.*)` : `${name}()`;
     else {
       const args = f.args.map((a) => this.expr(a));
       text = f.distinct ? `${name}(distinct(${args.join(', ')}))` : `${name}(${args.join(', ')})`;
@@ -693,71 +735,4 @@ function disjuncts(e: SqlExpr): SqlExpr[] {
   const u = unnest(e);
   if (u.k === 'binary' && u.op === 'OR') return [...disjuncts(u.left), ...disjuncts(u.right)];
   return [e];
-}
-
-/** Visits an expression tree (not into subqueries); `visit` returning false skips children. */
-export function walk(e: SqlExpr, visit: (e: SqlExpr) => boolean | undefined): void {
-  if (visit(e) === false) return;
-  const kids: (SqlExpr | undefined)[] = [];
-  switch (e.k) {
-    case 'binary':
-      kids.push(e.left, e.right);
-      break;
-    case 'unary':
-    case 'nested':
-    case 'cast':
-    case 'isnull':
-      kids.push(e.expr);
-      break;
-    case 'function':
-      kids.push(...e.args);
-      break;
-    case 'case':
-      kids.push(e.operand, ...e.whens.flatMap((w) => [w.cond, w.result]), e.else);
-      break;
-    case 'in':
-      kids.push(e.expr, ...(e.list ?? []));
-      break;
-    case 'between':
-      kids.push(e.expr, e.low, e.high);
-      break;
-    case 'like':
-      kids.push(e.expr, e.pattern);
-      break;
-    default:
-      break;
-  }
-  for (const k of kids) if (k) walk(k, visit);
-}
-
-/** Visits every expression of a query, subqueries included. */
-export function walkQuery(q: SqlQuery, visit: (e: SqlExpr) => void): void {
-  const onExpr = (e: SqlExpr | undefined) => {
-    if (!e) return;
-    walk(e, (x) => {
-      visit(x);
-      if (x.k === 'in' && x.query) walkQuery(x.query, visit);
-      if (x.k === 'exists' || x.k === 'subquery') walkQuery(x.query, visit);
-      return true;
-    });
-  };
-  const onBody = (b: SqlBody) => {
-    if (b.k === 'select') {
-      for (const i of b.items) onExpr(i.expr);
-      for (const j of b.joins) {
-        onExpr(j.on);
-        if (j.ref.k === 'derived') walkQuery(j.ref.query, visit);
-      }
-      if (b.from?.k === 'derived') walkQuery(b.from.query, visit);
-      onExpr(b.where);
-      b.groupBy.forEach(onExpr);
-      onExpr(b.having);
-    } else if (b.k === 'set') {
-      onBody(b.left);
-      onBody(b.right);
-    } else walkQuery(b.query, visit);
-  };
-  for (const c of q.with) walkQuery(c.query, visit);
-  onBody(q.body);
-  for (const o of q.orderBy) onExpr(o.expr);
 }

@@ -1,0 +1,41 @@
+import { initSqlParser } from '../../core/sql/parse';
+import { runSrBench } from '../../core/sr/reference-bench';
+import { parseOptions, required } from '../args';
+import type { Command } from '../commands';
+import { loadReferenceDir } from '../reference-dir';
+
+const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
+
+export const srBenchCommand: Command = {
+  summary: 'measure SR parsing, deterministic masking and SQL→SR against a recorded SHARE run',
+  async run(args) {
+    const opts = parseOptions(
+      args,
+      { reference: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
+      'sr-bench',
+    );
+    const ref = loadReferenceDir(required(opts.reference, 'reference', 'sr-bench'));
+    await initSqlParser();
+    const report = runSrBench(ref, (miss) => {
+      if (!opts.verbose) return;
+      const where = miss.stage ? ` (${miss.stage})` : '';
+      process.stderr.write(`--- ${miss.kind} ${miss.idx}${where}\n${miss.detail}\n`);
+    });
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      return 0;
+    }
+    const { parse, mask, sqlToSr } = report;
+    const lines = [
+      `set ${ref.name}: ${ref.items.length} items`,
+      `SQL parsed        ${parse.sql.ok}/${parse.sql.total} (${pct(parse.sql.ok, parse.sql.total)})`,
+      `SR parsed         ${parse.sr.ok}/${parse.sr.total} (${pct(parse.sr.ok, parse.sr.total)})`,
+      `mask = model      ${mask.exactVsModel}/${mask.compared} (${pct(mask.exactVsModel, mask.compared)})`,
+      `mask complete     ${mask.complete}/${mask.compared} (${pct(mask.complete, mask.compared)})`,
+      `SQL→SR = model    ${sqlToSr.exact}/${sqlToSr.compared} (${pct(sqlToSr.exact, sqlToSr.compared)})`,
+      `SQL→SR step sim.  ${sqlToSr.stepSimilarity.toFixed(3)}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};

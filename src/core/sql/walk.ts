@@ -1,0 +1,68 @@
+import type { SqlBody, SqlExpr, SqlQuery } from './ast';
+
+/** Visits an expression tree (not into subqueries); `visit` returning false skips children. */
+export function walk(e: SqlExpr, visit: (e: SqlExpr) => boolean | undefined): void {
+  if (visit(e) === false) return;
+  const kids: (SqlExpr | undefined)[] = [];
+  switch (e.k) {
+    case 'binary':
+      kids.push(e.left, e.right);
+      break;
+    case 'unary':
+    case 'nested':
+    case 'cast':
+    case 'isnull':
+      kids.push(e.expr);
+      break;
+    case 'function':
+      kids.push(...e.args);
+      break;
+    case 'case':
+      kids.push(e.operand, ...e.whens.flatMap((w) => [w.cond, w.result]), e.else);
+      break;
+    case 'in':
+      kids.push(e.expr, ...(e.list ?? []));
+      break;
+    case 'between':
+      kids.push(e.expr, e.low, e.high);
+      break;
+    case 'like':
+      kids.push(e.expr, e.pattern);
+      break;
+    default:
+      break;
+  }
+  for (const k of kids) if (k) walk(k, visit);
+}
+
+/** Visits every expression of a query, subqueries included. */
+export function walkQuery(q: SqlQuery, visit: (e: SqlExpr) => void): void {
+  const onExpr = (e: SqlExpr | undefined) => {
+    if (!e) return;
+    walk(e, (x) => {
+      visit(x);
+      if (x.k === 'in' && x.query) walkQuery(x.query, visit);
+      if (x.k === 'exists' || x.k === 'subquery') walkQuery(x.query, visit);
+      return true;
+    });
+  };
+  const onBody = (b: SqlBody) => {
+    if (b.k === 'select') {
+      for (const i of b.items) onExpr(i.expr);
+      for (const j of b.joins) {
+        onExpr(j.on);
+        if (j.ref.k === 'derived') walkQuery(j.ref.query, visit);
+      }
+      if (b.from?.k === 'derived') walkQuery(b.from.query, visit);
+      onExpr(b.where);
+      b.groupBy.forEach(onExpr);
+      onExpr(b.having);
+    } else if (b.k === 'set') {
+      onBody(b.left);
+      onBody(b.right);
+    } else walkQuery(b.query, visit);
+  };
+  for (const c of q.with) walkQuery(c.query, visit);
+  onBody(q.body);
+  for (const o of q.orderBy) onExpr(o.expr);
+}

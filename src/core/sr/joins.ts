@@ -1,0 +1,115 @@
+import type { Schema } from '../schema/schema';
+import type { Join, SqlExpr, TableRef } from '../sql/ast';
+import { SrCompileError } from './errors';
+
+interface Edge {
+  to: string;
+  on: [fromColumn: string, toColumn: string];
+}
+
+/**
+ * The FROM clause joining `tables` along foreign keys: a shortest connecting tree, grown
+ * from the first table by repeatedly adding the shortest key path to the nearest table not
+ * yet joined (intermediate tables join in as needed). Throws SrCompileError when some
+ * table has no key path to the others.
+ */
+export function joinTree(schema: Schema, tables: string[]): { from: TableRef; joins: Join[] } {
+  if (tables.length === 0) throw new SrCompileError('the trajectory names no table to read from');
+  const canonical = (name: string) =>
+    schema.tables.find((t) => t.name.toLowerCase() === name.toLowerCase())?.name ?? name;
+  const wanted = [...new Set(tables.map(canonical))];
+  const graph = new Map<string, Edge[]>();
+  const add = (a: string, b: string, ca: string, cb: string) => {
+    const list = graph.get(a) ?? [];
+    list.push({ to: b, on: [ca, cb] });
+    graph.set(a, list);
+  };
+  for (const fk of schema.foreignKeys) {
+    const from = canonical(fk.fromTable);
+    const to = canonical(fk.toTable);
+    if (from === to) continue;
+    add(from, to, fk.fromColumn, fk.toColumn);
+    add(to, from, fk.toColumn, fk.fromColumn);
+  }
+  // Keys the schema does not declare but its names imply (`flights.Airline` -> `airlines`'s
+  // primary key): used only when declared keys leave a table unreachable.
+  const implicit = new Map<string, Edge[]>();
+  for (const table of schema.tables) {
+    for (const other of schema.tables) {
+      if (other === table || other.primaryKey.length !== 1) continue;
+      const stem = singular(other.name.toLowerCase());
+      for (const column of table.columns) {
+        const name = column.name.toLowerCase().replace(/_?id$/, '');
+        if (name !== stem || graph.get(table.name)?.some((e) => e.to === other.name)) continue;
+        const pk = other.primaryKey[0]!;
+        for (const [a, b, ca, cb] of [
+          [table.name, other.name, column.name, pk],
+          [other.name, table.name, pk, column.name],
+        ] as const) {
+          const list = implicit.get(a) ?? [];
+          list.push({ to: b, on: [ca, cb] });
+          implicit.set(a, list);
+        }
+      }
+    }
+  }
+  const first = wanted[0]!;
+  const inTree = new Set([first]);
+  const joins: Join[] = [];
+  const remaining = new Set(wanted.slice(1));
+  while (remaining.size > 0) {
+    // Breadth-first search from the whole tree at once: the first wanted table reached is nearest.
+    const previous = new Map<string, { from: string; edge: Edge }>();
+    const queue = [...inTree];
+    const seen = new Set(inTree);
+    let found: string | undefined;
+    while (queue.length && !found) {
+      const node = queue.shift()!;
+      for (const edge of graph.get(node) ?? []) {
+        if (seen.has(edge.to)) continue;
+        seen.add(edge.to);
+        previous.set(edge.to, { from: node, edge });
+        if (remaining.has(edge.to)) {
+          found = edge.to;
+          break;
+        }
+        queue.push(edge.to);
+      }
+    }
+    if (!found && implicit.size > 0) {
+      for (const [node, edges] of implicit) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
+      implicit.clear();
+      continue;
+    }
+    if (!found) {
+      const missing = [...remaining].join(', ');
+      throw new SrCompileError(
+        `no foreign-key path joins ${missing} to ${[...inTree].join(', ')}; the trajectory cannot say how`,
+      );
+    }
+    const path: { from: string; edge: Edge }[] = [];
+    for (let at = found; !inTree.has(at); ) {
+      const step = previous.get(at)!;
+      path.unshift(step);
+      at = step.from;
+    }
+    for (const step of path) {
+      const on: SqlExpr = {
+        k: 'binary',
+        op: '=',
+        left: { k: 'column', table: step.from, name: step.edge.on[0] },
+        right: { k: 'column', table: step.edge.to, name: step.edge.on[1] },
+      };
+      joins.push({ kind: 'INNER', ref: { k: 'table', name: step.edge.to }, on });
+      inTree.add(step.edge.to);
+      remaining.delete(step.edge.to);
+    }
+  }
+  return { from: { k: 'table', name: first }, joins };
+}
+
+function singular(name: string): string {
+  if (name.endsWith('ies')) return `${name.slice(0, -3)}y`;
+  if (name.endsWith('s') && !name.endsWith('ss')) return name.slice(0, -1);
+  return name;
+}

@@ -1,0 +1,892 @@
+import type { Schema } from '../schema/schema';
+import type { OrderItem, SelectItem, SqlBody, SqlExpr, SqlQuery, SqlSelect } from '../sql/ast';
+import { printQuery } from '../sql/print';
+import type { SrArg, SrExpr, SrProgram } from './ast';
+import { SrCompileError } from './errors';
+import { joinTree } from './joins';
+import { parseSr, parseSrExpr } from './parse';
+import { indexSchema, type SchemaIndex } from './schema-names';
+
+/** SQL compiled from SR, or why it could not be. */
+export type SrToSqlResult =
+  | { ok: true; sql: string; query: SqlQuery }
+  | { ok: false; error: SrCompileError };
+
+/** A dataframe state: what a chain of SR calls has built so far. */
+interface Frame {
+  /** Variable whose (finished) result this frame reads from, instead of schema tables. */
+  source?: { name: string; query: SqlQuery };
+  tables: string[];
+  filters: SqlExpr[];
+  groupBy: SqlExpr[];
+  having: SqlExpr[];
+  /** Names the frame gives to aggregates (`count`, `total = sum(...)`). */
+  named: Map<string, SqlExpr>;
+  aggregates: SqlExpr[];
+  orderBy: OrderItem[];
+  limit?: SqlExpr;
+  offset?: SqlExpr;
+  select?: SelectItem[];
+  distinct: boolean;
+  set?: { op: 'UNION' | 'INTERSECT' | 'EXCEPT'; all: boolean; left: Frame; right: Frame };
+  /** Where the frame was derived from (to merge `a.union(b)` of sibling filters). */
+  parent?: Frame;
+}
+
+const emptyFrame = (): Frame => ({
+  tables: [],
+  filters: [],
+  groupBy: [],
+  having: [],
+  named: new Map(),
+  aggregates: [],
+  orderBy: [],
+  distinct: false,
+});
+
+const clone = (f: Frame): Frame => ({
+  ...f,
+  tables: [...f.tables],
+  filters: [...f.filters],
+  groupBy: [...f.groupBy],
+  having: [...f.having],
+  named: new Map(f.named),
+  aggregates: [...f.aggregates],
+  orderBy: [...f.orderBy],
+  select: f.select ? [...f.select] : undefined,
+  parent: f,
+});
+
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group_concat']);
+const FUNCTIONS = new Set([
+  ...AGGREGATES,
+  'abs',
+  'round',
+  'length',
+  'substr',
+  'substring',
+  'strftime',
+  'julianday',
+  'date',
+  'datetime',
+  'time',
+  'lower',
+  'upper',
+  'trim',
+  'ltrim',
+  'rtrim',
+  'instr',
+  'replace',
+  'coalesce',
+  'ifnull',
+  'nullif',
+  'iif',
+  'typeof',
+  'random',
+  'sqrt',
+  'power',
+  'ceil',
+  'floor',
+]);
+const ARITHMETIC: Record<string, string> = { divide: '/', subtract: '-', add: '+', multiply: '*' };
+const OPS: Record<string, string> = {
+  '==': '=',
+  '=': '=',
+  '!=': '<>',
+  '<>': '<>',
+  '<': '<',
+  '>': '>',
+  '<=': '<=',
+  '>=': '>=',
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '/': '/',
+  '%': '%',
+  '||': '||',
+  and: 'AND',
+  or: 'OR',
+  '&': 'AND',
+  '|': 'OR',
+};
+
+/**
+ * Compiles SR into one SQLite query, for the regular subset: where/orwhere/having filters,
+ * select, groupby/agg, orderby, limit, distinct, count and the aggregates, union/intersect/
+ * except, and filters whose value is a subquery (a `tmp_res` step or `max(t.c)`). Tables
+ * are joined along foreign keys (shortest connecting tree). Anything else is reported,
+ * naming the step and construct, rather than guessed.
+ */
+export function srToSql(sr: string | SrProgram, schema: Schema): SrToSqlResult {
+  const index = indexSchema(schema);
+  let program: SrProgram;
+  if (typeof sr === 'string') {
+    const parsed = parseSr(sr, { names: index.lexerNames });
+    if (parsed.errors.length)
+      return { ok: false, error: new SrCompileError(parsed.errors[0]!.message) };
+    program = parsed.program;
+  } else program = sr;
+  try {
+    const query = new Compiler(index).program(program);
+    return { ok: true, sql: printQuery(query), query };
+  } catch (error) {
+    if (error instanceof SrCompileError) return { ok: false, error };
+    throw error;
+  }
+}
+
+type Value = { kind: 'frame'; frame: Frame } | { kind: 'expr'; expr: SqlExpr };
+
+class Compiler {
+  private env = new Map<string, Frame>();
+  private line = 0;
+  /** Tables mentioned anywhere in the current step (for frames that name none). */
+  private stepTables: string[] = [];
+
+  constructor(private readonly index: SchemaIndex) {}
+
+  private fail(message: string): never {
+    throw new SrCompileError(message, this.line || undefined);
+  }
+
+  program(p: SrProgram): SqlQuery {
+    let last: Frame | undefined;
+    for (const st of p.statements) {
+      this.line = st.line;
+      this.stepTables = [];
+      const value = this.value(st.value, undefined);
+      if (value.kind !== 'frame') {
+        // `res = tmp_res1 + tmp_res2`: a scalar computed from other results.
+        const frame = emptyFrame();
+        frame.select = [{ expr: value.expr }];
+        frame.tables = [...this.stepTables];
+        if (frame.tables.length === 0) frame.source = { name: '__one', query: oneRow() };
+        last = frame;
+      } else last = value.frame;
+      for (const t of st.targets) this.env.set(t.toLowerCase(), last);
+      if (st.targets.length === 0 && st !== p.statements[p.statements.length - 1]) continue;
+    }
+    const result = this.env.get('res') ?? last;
+    if (!result) this.fail('the trajectory has no steps');
+    this.line = 0;
+    return this.toQuery(result);
+  }
+
+  /** Evaluates an SR expression that is a frame (a chain) or a scalar expression. */
+  private value(e: SrExpr, frame: Frame | undefined): Value {
+    if (e.kind === 'name') {
+      const lower = e.name.toLowerCase();
+      if (lower === 'df' && !e.quote) return { kind: 'frame', frame: emptyFrame() };
+      const bound = this.env.get(lower);
+      if (bound) return { kind: 'frame', frame: clone(bound) };
+    }
+    if (e.kind === 'call' && e.callee.kind === 'member') {
+      const target = this.value(e.callee.object, frame);
+      if (target.kind === 'frame') {
+        return this.method(target.frame, e.callee.name.toLowerCase(), e.args);
+      }
+    }
+    return { kind: 'expr', expr: this.expr(e, frame) };
+  }
+
+  private frameOf(e: SrExpr, frame: Frame | undefined): Frame | undefined {
+    const v = this.value(e, frame);
+    return v.kind === 'frame' ? v.frame : undefined;
+  }
+
+  private useTable(frame: Frame | undefined, table: string): void {
+    if (frame && !frame.tables.includes(table)) frame.tables.push(table);
+    if (!this.stepTables.includes(table)) this.stepTables.push(table);
+  }
+
+  private method(input: Frame, name: string, args: SrArg[]): Value {
+    const f = clone(input);
+    const kw = (n: string) => args.find((a) => a.name?.toLowerCase() === n)?.value;
+    const positional = args.filter((a) => !a.name).map((a) => a.value);
+    switch (name) {
+      case 'where':
+      case 'filter':
+      case 'having':
+      case 'orwhere':
+      case 'or_where': {
+        const cond = this.condition(f, args);
+        const target = name === 'having' || f.groupBy.length > 0 ? f.having : f.filters;
+        if (name === 'orwhere' || name === 'or_where') {
+          const last = target.pop();
+          if (!last) this.fail('orwhere needs a where before it');
+          target.push({ k: 'nested', expr: { k: 'binary', op: 'OR', left: last, right: cond } });
+        } else target.push(cond);
+        return { kind: 'frame', frame: f };
+      }
+      case 'groupby':
+      case 'group_by': {
+        const keys = positional.flatMap((a) => (a.kind === 'list' ? a.items : [a]));
+        const by = kw('by');
+        if (by) keys.push(...(by.kind === 'list' ? by.items : [by]));
+        f.groupBy = keys.map((k) => this.expr(k, f));
+        return { kind: 'frame', frame: f };
+      }
+      case 'agg':
+      case 'aggregate': {
+        for (const a of args) {
+          const value = a.value.kind === 'alias' ? a.value.expr : a.value;
+          const expr = this.expr(value, f);
+          const named = a.name ?? (a.value.kind === 'alias' ? a.value.alias : undefined);
+          if (named) f.named.set(named.toLowerCase(), expr);
+          f.aggregates.push(expr);
+        }
+        return { kind: 'frame', frame: f };
+      }
+      case 'count':
+      case 'sum':
+      case 'avg':
+      case 'mean':
+      case 'max':
+      case 'min': {
+        const fn = name === 'mean' ? 'AVG' : name.toUpperCase();
+        const agg = this.aggregateCall(fn, args, f);
+        if (f.groupBy.length && !f.select) {
+          f.named.set(name === 'mean' ? 'avg' : name, agg);
+          f.aggregates.push(agg);
+          return { kind: 'frame', frame: f };
+        }
+        if (f.select) {
+          // `select(x).distinct().count()` and `select(x).sum()`: aggregate the selection.
+          if (f.select.length !== 1 || args.length > 0) {
+            if (name === 'count' && args.length === 0)
+              return { kind: 'frame', frame: this.countOf(f) };
+            this.fail(`${name}() after a select of ${f.select.length} columns`);
+          }
+          const item = f.select[0]!.expr;
+          const distinct = f.distinct;
+          f.distinct = false;
+          if (name === 'count' && item.k === 'star') f.select = [{ expr: countStar() }];
+          else
+            f.select = [{ expr: { k: 'function', name: fn, args: [item], distinct, star: false } }];
+          return { kind: 'frame', frame: f };
+        }
+        f.select = [{ expr: agg }];
+        return { kind: 'frame', frame: f };
+      }
+      case 'select':
+      case 'select_distinct': {
+        const items: SelectItem[] = [];
+        for (const a of args) {
+          let v = a.value;
+          if (
+            v.kind === 'call' &&
+            v.callee.kind === 'name' &&
+            v.callee.name.toLowerCase() === 'distinct'
+          ) {
+            f.distinct = true;
+            for (const inner of v.args) items.push(this.selectItem(inner.value, f));
+            continue;
+          }
+          if (a.name?.toLowerCase() === 'distinct') {
+            f.distinct = true;
+            v = a.value;
+          }
+          items.push(
+            this.selectItem(
+              v,
+              f,
+              a.name && a.name.toLowerCase() !== 'distinct' ? a.name : undefined,
+            ),
+          );
+        }
+        if (name === 'select_distinct') f.distinct = true;
+        if (f.set && !f.set.left.select && !f.set.right.select) {
+          const left = this.method(f.set.left, 'select', args) as { kind: 'frame'; frame: Frame };
+          const right = this.method(f.set.right, 'select', args) as { kind: 'frame'; frame: Frame };
+          f.set = { ...f.set, left: left.frame, right: right.frame };
+          return { kind: 'frame', frame: f };
+        }
+        f.select = items;
+        return { kind: 'frame', frame: f };
+      }
+      case 'distinct':
+      case 'drop_duplicates':
+      case 'unique':
+        f.distinct = true;
+        return { kind: 'frame', frame: f };
+      case 'orderby':
+      case 'order_by':
+      case 'sort_values':
+      case 'sort': {
+        const by = kw('by') ?? positional[0];
+        if (!by) this.fail('orderby needs "by"');
+        const flags = positional.filter((p) => p !== by);
+        let desc: boolean | undefined;
+        for (const flag of flags) {
+          if (flag.kind === 'name' && /^(desc|descending)$/i.test(flag.name)) desc = true;
+          else if (flag.kind === 'name' && /^(asc|ascending)$/i.test(flag.name)) desc = false;
+          else this.fail(`orderby does not understand ${describe(flag)}`);
+        }
+        const ascending = kw('ascending');
+        if (ascending?.kind === 'name') desc = /^false$/i.test(ascending.name);
+        const keys = by.kind === 'list' ? by.items : [by];
+        for (const k of keys) {
+          if (k.kind === 'name' && /^(desc|asc)$/i.test(k.name)) {
+            const lastKey = f.orderBy[f.orderBy.length - 1];
+            if (lastKey) lastKey.desc = k.name.toLowerCase() === 'desc';
+            continue;
+          }
+          f.orderBy.push({ expr: this.expr(k, f) });
+        }
+        if (desc !== undefined)
+          for (let i = f.orderBy.length - keys.length; i < f.orderBy.length; i++)
+            if (i >= 0) f.orderBy[i]!.desc = desc;
+        return { kind: 'frame', frame: f };
+      }
+      case 'limit':
+      case 'head': {
+        const n = positional[0] ?? kw('n');
+        if (!n) this.fail('limit needs a number');
+        f.limit = this.expr(n, f);
+        const offset = kw('offset') ?? positional[1];
+        if (offset) f.offset = this.expr(offset, f);
+        return { kind: 'frame', frame: f };
+      }
+      case 'union':
+      case 'intersect':
+      case 'except': {
+        const other = positional[0] ? this.frameOf(positional[0], f) : undefined;
+        if (!other) this.fail(`${name} needs another trajectory result`);
+        const all = kw('all');
+        const isAll = all?.kind === 'name' && /^true$/i.test(all.name);
+        const merged = name === 'union' && !isAll ? mergeSiblings(input, other) : undefined;
+        if (merged) return { kind: 'frame', frame: merged };
+        const out = emptyFrame();
+        out.set = { op: name.toUpperCase() as 'UNION', all: isAll, left: input, right: other };
+        return { kind: 'frame', frame: out };
+      }
+      default:
+        this.fail(`the step uses "${name}", which has no SQL counterpart here`);
+    }
+  }
+
+  /** `.count()` of a frame that already selects several columns: count its rows. */
+  private countOf(f: Frame): Frame {
+    const out = emptyFrame();
+    out.source = { name: 'counted', query: this.toQuery(f) };
+    out.select = [{ expr: countStar() }];
+    return out;
+  }
+
+  private aggregateCall(fn: string, args: SrArg[], f: Frame): SqlExpr {
+    const distinctKw = args.find((a) => a.name?.toLowerCase() === 'distinct');
+    const rest = args.filter((a) => a !== distinctKw);
+    if (distinctKw) {
+      return {
+        k: 'function',
+        name: fn,
+        args: [this.expr(distinctKw.value, f)],
+        distinct: true,
+        star: false,
+      };
+    }
+    if (rest.length === 0) {
+      if (fn !== 'COUNT') this.fail(`${fn.toLowerCase()}() needs a column`);
+      return countStar();
+    }
+    const first = rest[0]!.value;
+    if (
+      first.kind === 'call' &&
+      first.callee.kind === 'name' &&
+      first.callee.name.toLowerCase() === 'distinct'
+    ) {
+      return {
+        k: 'function',
+        name: fn,
+        args: first.args.map((a) => this.expr(a.value, f)),
+        distinct: true,
+        star: false,
+      };
+    }
+    const arg = this.expr(first, f);
+    if (fn === 'COUNT' && arg.k === 'star') return countStar();
+    return { k: 'function', name: fn, args: [arg], distinct: false, star: false };
+  }
+
+  private selectItem(v: SrExpr, f: Frame, alias?: string): SelectItem {
+    if (v.kind === 'alias') {
+      const item: SelectItem = { expr: this.expr(v.expr, f), alias: v.alias };
+      f.named.set(v.alias.toLowerCase(), item.expr);
+      return item;
+    }
+    return alias ? { expr: this.expr(v, f), alias } : { expr: this.expr(v, f) };
+  }
+
+  /** The condition of a where/having call. */
+  private condition(f: Frame, args: SrArg[]): SqlExpr {
+    const get = (...names: string[]) =>
+      args.find((a) => a.name && names.includes(a.name.toLowerCase()))?.value;
+    const positional = args.filter((a) => !a.name).map((a) => a.value);
+    let element = get('element', 'column', 'col');
+    let filter = get('filter', 'condition', 'op');
+    const value = get('value', 'values', 'pattern', 'other');
+    let rest = positional;
+    if (!element && rest.length) [element, ...rest] = rest;
+    if (!filter && rest.length) [filter, ...rest] = rest;
+    if (!element) this.fail('where needs an element');
+    if (!filter) {
+      // `where(t.a == 1 and t.b > 2)`: a whole condition.
+      return this.expr(element, f);
+    }
+    const left = this.expr(element, f);
+    const extra = value ?? rest[0];
+    if (filter.kind === 'string') {
+      if (extra) return this.binaryFilter(left, filter.value.trim(), extra, f);
+      return this.stringFilter(left, filter.value, f);
+    }
+    if (filter.kind === 'name' && /^(in|not_in)$/i.test(filter.name) && extra) {
+      return this.binaryFilter(left, filter.name.replace('_', ' '), extra, f);
+    }
+    if (filter.kind === 'list')
+      return { k: 'in', expr: left, list: filter.items.map((x) => this.expr(x, f)), not: false };
+    const frame = this.frameOf(filter, f);
+    if (frame)
+      return { k: 'binary', op: '=', left, right: { k: 'subquery', query: this.toQuery(frame) } };
+    return { k: 'binary', op: '=', left, right: this.valueExpr(filter, f) };
+  }
+
+  /** `filter = 'in', value = …` and `filter = 'like', pattern = …`. */
+  private binaryFilter(left: SqlExpr, op: string, value: SrExpr, f: Frame): SqlExpr {
+    const lower = op.toLowerCase();
+    if (lower === 'in' || lower === 'not in') {
+      const not = lower === 'not in';
+      if (value.kind === 'list') {
+        const frames = value.items.map((x) => this.frameOf(x, f));
+        if (value.items.length === 1 && frames[0])
+          return { k: 'in', expr: left, query: this.toQuery(frames[0]), not };
+        return { k: 'in', expr: left, list: value.items.map((x) => this.expr(x, f)), not };
+      }
+      const frame = this.frameOf(value, f);
+      if (frame) return { k: 'in', expr: left, query: this.toQuery(frame), not };
+      return { k: 'in', expr: left, list: [this.expr(value, f)], not };
+    }
+    if (lower === 'like' || lower === 'not like') {
+      return { k: 'like', expr: left, pattern: this.expr(value, f), not: lower === 'not like' };
+    }
+    const sqlOp = OPS[lower];
+    if (sqlOp && !['AND', 'OR', '||'].includes(sqlOp))
+      return { k: 'binary', op: sqlOp, left, right: this.valueExpr(value, f) };
+    this.fail(`filter "${op}" with a value is not understood`);
+  }
+
+  /** A filter written as a string: `'> 500'`, `'is not null'`, `'between a and b'`, `'like x%'`, or a value. */
+  private stringFilter(left: SqlExpr, text: string, f: Frame): SqlExpr {
+    const s = text.trim();
+    let m = /^(not\s+)?between\s+(.+?)\s+and\s+(.+)$/is.exec(s);
+    if (m)
+      return {
+        k: 'between',
+        expr: left,
+        low: this.literalText(m[2]!, f),
+        high: this.literalText(m[3]!, f),
+        not: !!m[1],
+      };
+    m = /^is\s+(not\s+)?null$/i.exec(s);
+    if (m) return { k: 'isnull', expr: left, not: !!m[1] };
+    m = /^(not\s+)?like\s+(.+)$/is.exec(s);
+    if (m)
+      return {
+        k: 'like',
+        expr: left,
+        pattern: { k: 'literal', type: 'string', value: stripQuotes(m[2]!) },
+        not: !!m[1],
+      };
+    m = /^(>=|<=|!=|<>|==|=|>|<)\s*(.*)$/s.exec(s);
+    if (m) return { k: 'binary', op: OPS[m[1]!]!, left, right: this.literalText(m[2]!, f) };
+    return { k: 'binary', op: '=', left, right: { k: 'literal', type: 'string', value: text } };
+  }
+
+  /** The value part of a string filter: a number, a known name or call, or a string. */
+  private literalText(text: string, f: Frame): SqlExpr {
+    const t = text.trim();
+    if (/^-?\d+(\.\d+)?$/.test(t)) return { k: 'literal', type: 'number', value: t };
+    if (/^null$/i.test(t)) return { k: 'literal', type: 'null', value: 'NULL' };
+    if (/^'.*'$|^".*"$/s.test(t)) return { k: 'literal', type: 'string', value: t.slice(1, -1) };
+    try {
+      const e = parseSrExpr(t, { names: this.index.lexerNames });
+      if (this.isReference(e)) return this.valueExpr(e, f);
+    } catch {
+      // Not an expression: a bare value such as 2000-01-01.
+    }
+    return { k: 'literal', type: 'string', value: t };
+  }
+
+  /** True when an SR expression names a schema column, a variable or a call (not a bare value word). */
+  private isReference(e: SrExpr): boolean {
+    if (e.kind === 'member') return true;
+    if (e.kind === 'call') return true;
+    if (e.kind === 'binary') return this.isReference(e.left) || this.isReference(e.right);
+    if (e.kind === 'name') return this.env.has(e.name.toLowerCase());
+    return false;
+  }
+
+  /** A comparison value: subqueries for frames and for aggregates over columns. */
+  private valueExpr(e: SrExpr, f: Frame): SqlExpr {
+    const frame = this.frameOf(e, f);
+    if (frame) return { k: 'subquery', query: this.toQuery(frame) };
+    if (
+      e.kind === 'call' &&
+      e.callee.kind === 'name' &&
+      AGGREGATES.has(e.callee.name.toLowerCase())
+    ) {
+      // `filter = max(t.c)`: the aggregate over the whole table, as a subquery.
+      const sub = emptyFrame();
+      const saved = this.stepTables;
+      this.stepTables = [];
+      sub.select = [{ expr: this.expr(e, sub) }];
+      this.stepTables = saved;
+      return { k: 'subquery', query: this.toQuery(sub) };
+    }
+    return this.expr(e, f);
+  }
+
+  /** An SR scalar expression as SQL, registering the tables it reads in `f`. */
+  private expr(e: SrExpr, f: Frame | undefined): SqlExpr {
+    switch (e.kind) {
+      case 'number':
+        return { k: 'literal', type: 'number', value: e.text };
+      case 'string':
+        return { k: 'literal', type: 'string', value: e.value };
+      case 'star':
+        return { k: 'star' };
+      case 'mask':
+        this.fail('the trajectory still has [MASK] in it');
+        break;
+      case 'name':
+        return this.name(e.name, f, !!e.quote);
+      case 'member':
+        return this.member(e.object, e.name, f);
+      case 'alias':
+        return this.expr(e.expr, f);
+      case 'unary': {
+        const operand = this.expr(e.operand, f);
+        if (e.op === 'not' || e.op === '!') return { k: 'unary', op: 'NOT', expr: operand };
+        return { k: 'unary', op: e.op === '+' ? '+' : e.op === '~' ? '~' : '-', expr: operand };
+      }
+      case 'binary':
+        return this.binary(e.op, e.left, e.right, f, (e as { parens?: true }).parens === true);
+      case 'list':
+        if (e.items.length === 1) return { k: 'nested', expr: this.expr(e.items[0]!, f) };
+        this.fail('a list where a single value is needed');
+        break;
+      case 'call':
+        return this.call(e, f);
+      default:
+        this.fail(`${describe(e)} has no SQL counterpart`);
+    }
+  }
+
+  private binary(op: string, l: SrExpr, r: SrExpr, f: Frame | undefined, parens: boolean): SqlExpr {
+    const left = this.expr(l, f);
+    const wrap = (x: SqlExpr): SqlExpr => (parens ? { k: 'nested', expr: x } : x);
+    switch (op) {
+      case 'in':
+      case 'not in': {
+        const not = op === 'not in';
+        const frame = this.frameOf(r, f);
+        if (frame) return wrap({ k: 'in', expr: left, query: this.toQuery(frame), not });
+        if (r.kind === 'list')
+          return wrap({ k: 'in', expr: left, list: r.items.map((x) => this.expr(x, f)), not });
+        this.fail('"in" needs a list or a trajectory result');
+        break;
+      }
+      case 'like':
+      case 'not like':
+        return wrap({ k: 'like', expr: left, pattern: this.expr(r, f), not: op === 'not like' });
+      case 'is':
+      case 'is not':
+        if (r.kind === 'name' && /^(null|none)$/i.test(r.name))
+          return wrap({ k: 'isnull', expr: left, not: op === 'is not' });
+        return wrap({ k: 'binary', op: op === 'is' ? '=' : '<>', left, right: this.expr(r, f) });
+      default: {
+        const sqlOp = OPS[op];
+        if (!sqlOp) this.fail(`operator "${op}" has no SQL counterpart`);
+        return wrap({ k: 'binary', op: sqlOp, left, right: this.expr(r, f) });
+      }
+    }
+  }
+
+  private name(name: string, f: Frame | undefined, quoted: boolean): SqlExpr {
+    const lower = name.toLowerCase();
+    if (!quoted) {
+      if (lower === 'null' || lower === 'none')
+        return { k: 'literal', type: 'null', value: 'NULL' };
+      if (lower === 'true') return { k: 'literal', type: 'number', value: '1' };
+      if (lower === 'false') return { k: 'literal', type: 'number', value: '0' };
+    }
+    const named = f?.named.get(lower);
+    if (named) return named;
+    const bound = this.env.get(lower);
+    if (bound) return { k: 'subquery', query: this.toQuery(bound) };
+    const tables = this.index.columns.get(lower);
+    if (tables?.length) {
+      const table =
+        tables.find((t) => f?.tables.includes(t)) ??
+        tables.find((t) => this.stepTables.includes(t)) ??
+        tables[0]!;
+      this.useTable(f, table);
+      return { k: 'column', table, name: this.columnName(table, name) };
+    }
+    if (this.index.tables.has(lower)) this.fail(`"${name}" is a table where a value is needed`);
+    // A column name the model made up from an alias (e.g. `count`) that nothing defines.
+    this.fail(`"${name}" is neither a column of the schema nor a step of the trajectory`);
+  }
+
+  private columnName(table: string, column: string): string {
+    const t = this.index.schema.tables.find((x) => x.name === table);
+    return t?.columns.find((c) => c.name.toLowerCase() === column.toLowerCase())?.name ?? column;
+  }
+
+  private member(object: SrExpr, name: string, f: Frame | undefined): SqlExpr {
+    if (object.kind === 'name') {
+      const lower = object.name.toLowerCase();
+      const table = this.index.tables.get(lower);
+      if (table && !this.env.has(lower)) {
+        this.useTable(f, table);
+        if (name === '*') return { k: 'star', table };
+        const known = this.index.qualified.get(`${table}.${name}`.toLowerCase());
+        if (!known) this.fail(`table "${table}" has no column "${name}"`);
+        return { k: 'column', table, name: known[1] };
+      }
+      const bound = this.env.get(lower);
+      if (bound) {
+        // `tmp_res1.col`: a column of an earlier result, as a scalar subquery.
+        const sub = clone(bound);
+        sub.select = [{ expr: this.name(name, sub, false) }];
+        return { k: 'subquery', query: this.toQuery(sub) };
+      }
+    }
+    this.fail(`${describe(object)}.${name} is not a column`);
+  }
+
+  private call(e: Extract<SrExpr, { kind: 'call' }>, f: Frame | undefined): SqlExpr {
+    if (e.callee.kind === 'member') {
+      const frame = this.frameOf(e.callee.object, f);
+      if (frame) {
+        const result = this.method(frame, e.callee.name.toLowerCase(), e.args);
+        if (result.kind === 'frame') return { k: 'subquery', query: this.toQuery(result.frame) };
+        return result.expr;
+      }
+      this.fail(`"${e.callee.name}" is called on something that is not a trajectory result`);
+    }
+    if (e.callee.kind !== 'name') this.fail(`${describe(e.callee)} cannot be called`);
+    const name = e.callee.name.toLowerCase();
+    const args = e.args;
+    if (name in ARITHMETIC && args.length === 2) {
+      return {
+        k: 'nested',
+        expr: {
+          k: 'binary',
+          op: ARITHMETIC[name]!,
+          left: this.expr(args[0]!.value, f),
+          right: this.expr(args[1]!.value, f),
+        },
+      };
+    }
+    if (name === 'concat' && args.length > 0) {
+      return args
+        .map((a) => this.expr(a.value, f))
+        .reduce((acc, x) => ({ k: 'binary', op: '||', left: acc, right: x }));
+    }
+    if (name === 'cast' && args.length === 2) {
+      const type = args[1]!.value;
+      const typeName =
+        type.kind === 'name' ? type.name : type.kind === 'string' ? type.value : undefined;
+      if (!typeName) this.fail('cast needs a type name');
+      return { k: 'cast', expr: this.expr(args[0]!.value, f), type: typeName.toUpperCase() };
+    }
+    if (name === 'case') {
+      const whens: { cond: SqlExpr; result: SqlExpr }[] = [];
+      let otherwise: SqlExpr | undefined;
+      for (const a of args) {
+        const v = a.value;
+        if (
+          v.kind === 'call' &&
+          v.callee.kind === 'name' &&
+          v.callee.name.toLowerCase() === 'when' &&
+          v.args.length === 2
+        ) {
+          whens.push({
+            cond: this.expr(v.args[0]!.value, f),
+            result: this.expr(v.args[1]!.value, f),
+          });
+        } else if (
+          v.kind === 'call' &&
+          v.callee.kind === 'name' &&
+          /^(otherwise|else_?)$/.test(v.callee.name.toLowerCase()) &&
+          v.args.length === 1
+        ) {
+          otherwise = this.expr(v.args[0]!.value, f);
+        } else this.fail('case(...) takes when(condition, value) and otherwise(value)');
+      }
+      if (!whens.length) this.fail('case(...) has no when(...)');
+      const out: SqlExpr = { k: 'case', whens };
+      if (otherwise) out.else = otherwise;
+      return out;
+    }
+    if (name === 'between' && args.length === 3) {
+      const [x, lo, hi] = args.map((a) => this.expr(a.value, f));
+      return { k: 'between', expr: x!, low: lo!, high: hi!, not: false };
+    }
+    if (name === 'exists' && args.length === 1) {
+      const frame = this.frameOf(args[0]!.value, f);
+      if (!frame) this.fail('exists(...) needs a trajectory result');
+      return { k: 'exists', query: this.toQuery(frame), not: false };
+    }
+    if (AGGREGATES.has(name) || name === 'mean') {
+      const fn = name === 'mean' ? 'AVG' : name.toUpperCase();
+      return this.aggregateCall(fn, args, f ?? emptyFrame());
+    }
+    if (FUNCTIONS.has(name)) {
+      if (args.some((a) => a.name)) this.fail(`${name}(...) with keyword arguments`);
+      return {
+        k: 'function',
+        name: name.toUpperCase(),
+        args: args.map((a) => this.expr(a.value, f)),
+        distinct: false,
+        star: false,
+      };
+    }
+    this.fail(`the function "${e.callee.name}" has no SQL counterpart here`);
+  }
+
+  /** The SQL query a frame stands for. */
+  toQuery(frame: Frame): SqlQuery {
+    if (frame.set) {
+      const left = this.toQuery(frame.set.left);
+      const right = this.toQuery(frame.set.right);
+      const body: SqlBody = {
+        k: 'set',
+        op: frame.set.op,
+        all: frame.set.all,
+        left: asBody(left),
+        right: asBody(right),
+      };
+      const q: SqlQuery = { with: [], body, orderBy: frame.orderBy };
+      if (frame.select || frame.distinct || frame.filters.length) {
+        const outer: SqlSelect = {
+          k: 'select',
+          distinct: frame.distinct,
+          items: frame.select ?? [{ expr: { k: 'star' } }],
+          from: { k: 'derived', query: { with: [], body, orderBy: [] }, alias: 'combined' },
+          joins: [],
+          groupBy: [],
+        };
+        if (frame.filters.length) outer.where = and(frame.filters);
+        return withLimit({ with: [], body: outer, orderBy: frame.orderBy }, frame);
+      }
+      return withLimit(q, frame);
+    }
+    const tables = frame.tables.length ? frame.tables : this.stepTables;
+    const select: SqlSelect = {
+      k: 'select',
+      distinct: frame.distinct,
+      items: frame.select ?? this.defaultItems(frame),
+      joins: [],
+      groupBy: frame.groupBy,
+    };
+    if (frame.source) {
+      select.from = { k: 'derived', query: frame.source.query, alias: frame.source.name };
+    } else {
+      const tree = joinTree(this.index.schema, tables);
+      select.from = tree.from;
+      select.joins = tree.joins;
+    }
+    if (frame.filters.length) select.where = and(frame.filters);
+    if (frame.having.length) select.having = and(frame.having);
+    return withLimit({ with: [], body: select, orderBy: frame.orderBy }, frame);
+  }
+
+  private defaultItems(frame: Frame): SelectItem[] {
+    if (frame.groupBy.length)
+      return [...frame.groupBy, ...frame.aggregates].map((expr) => ({ expr }));
+    return [{ expr: { k: 'star' } }];
+  }
+}
+
+function withLimit(q: SqlQuery, frame: Frame): SqlQuery {
+  if (frame.limit) q.limit = frame.limit;
+  if (frame.offset) q.offset = frame.offset;
+  return q;
+}
+
+function asBody(q: SqlQuery): SqlBody {
+  if (q.orderBy.length || q.limit || q.with.length) return { k: 'query', query: q };
+  return q.body;
+}
+
+function and(conds: SqlExpr[]): SqlExpr {
+  return conds.reduce((acc, c) => ({ k: 'binary', op: 'AND', left: acc, right: c }));
+}
+
+function countStar(): SqlExpr {
+  return { k: 'function', name: 'COUNT', args: [], distinct: false, star: true };
+}
+
+function oneRow(): SqlQuery {
+  return {
+    with: [],
+    body: {
+      k: 'select',
+      distinct: false,
+      items: [{ expr: { k: 'literal', type: 'number', value: '1' } }],
+      joins: [],
+      groupBy: [],
+    },
+    orderBy: [],
+  };
+}
+
+function stripQuotes(s: string): string {
+  const t = s.trim();
+  return /^'.*'$|^".*"$/s.test(t) ? t.slice(1, -1) : t;
+}
+
+/**
+ * `a.union(b)` where both extend the same frame only by filters (BAM's way of writing OR):
+ * one frame whose extra filters are OR-ed. Undefined when they differ otherwise.
+ */
+function mergeSiblings(a: Frame, b: Frame): Frame | undefined {
+  const plain = (f: Frame) =>
+    !f.select && !f.groupBy.length && !f.set && !f.orderBy.length && !f.limit && !f.source;
+  if (!plain(a) || !plain(b)) return undefined;
+  let common = 0;
+  while (
+    common < a.filters.length &&
+    common < b.filters.length &&
+    a.filters[common] === b.filters[common]
+  )
+    common++;
+  const restA = a.filters.slice(common);
+  const restB = b.filters.slice(common);
+  if (!restA.length || !restB.length) return undefined;
+  const merged = clone(a);
+  merged.tables = [...new Set([...a.tables, ...b.tables])];
+  merged.filters = [
+    ...a.filters.slice(0, common),
+    { k: 'nested', expr: { k: 'binary', op: 'OR', left: nestAnd(restA), right: nestAnd(restB) } },
+  ];
+  return merged;
+}
+
+function nestAnd(conds: SqlExpr[]): SqlExpr {
+  return conds.length === 1 ? conds[0]! : { k: 'nested', expr: and(conds) };
+}
+
+function describe(e: SrExpr): string {
+  switch (e.kind) {
+    case 'name':
+      return `"${e.name}"`;
+    case 'call':
+      return 'a call';
+    case 'raw':
+      return `"${e.text}"`;
+    default:
+      return `a ${e.kind}`;
+  }
+}
