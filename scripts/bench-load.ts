@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:load [-- --n 1000 --reference DIR]`: runs N corrections through the replay
+ * engine in one process (the recorded spider2sqlite run by default) and prints throughput
+ * and heap use. Also imported by test/load, which checks that memory stays flat.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ReplayEngine } from '../src/core/engine/replay';
+import { recordingOf } from '../src/core/reference/conformance';
+import {
+  parseReferenceSet,
+  type ReferenceSet,
+  STAGE_FILES,
+} from '../src/core/reference/reference-set';
+import { schemaForDb } from '../src/core/schema/from-tables-json';
+import type { Schema } from '../src/core/schema/schema';
+import { correct } from '../src/core/share/pipeline';
+
+/** Reads a recorded run from a folder (same layout as the CLI's --reference). */
+export function loadReference(dir: string): ReferenceSet {
+  const files = new Map<string, string>();
+  for (const name of [
+    'dev.json',
+    'tables.json',
+    'baseline_sql.json',
+    'column_meaning.json',
+    'augmented_schema.json',
+    'final_sql.json',
+    ...Object.values(STAGE_FILES),
+  ]) {
+    try {
+      files.set(name, readFileSync(join(dir, name), 'utf8'));
+    } catch {
+      // Optional files may be missing; parseReferenceSet names the required ones.
+    }
+  }
+  return parseReferenceSet(dir, files);
+}
+
+/** The heap in use after a full garbage collection, in bytes. */
+export function settledHeap(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** What one batch of corrections did. */
+export interface LoadReport {
+  corrections: number;
+  results: number;
+  errors: number;
+  /** Corrections whose final SQL was compared with the recorded one. */
+  checked: number;
+  /** Corrections whose final SQL differs from the recorded one. */
+  mismatches: number;
+  ms: number;
+  perSecond: number;
+  heapBeforeMB: number;
+  heapAfterMB: number;
+  /** Heap after GC at each tenth of the batch, in MB. */
+  heapCheckpointsMB: number[];
+}
+
+/** Runs `n` corrections (cycling through the set's items) and measures time and heap. */
+export async function runLoad(ref: ReferenceSet, n: number): Promise<LoadReport> {
+  const engine = new ReplayEngine(recordingOf(ref));
+  const schemas = new Map<string, Schema>();
+  const schemaOf = (dbId: string): Schema => {
+    let schema = schemas.get(dbId);
+    if (!schema) {
+      schema = schemaForDb(ref.tables, dbId);
+      schemas.set(dbId, schema);
+    }
+    return schema;
+  };
+  const items = ref.items.filter((item) => ref.finalSql?.has(item.idx));
+  if (items.length === 0) throw new Error(`${ref.name} has no item with a recorded final SQL`);
+  const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+  const heapBefore = settledHeap();
+  const checkpoints: number[] = [];
+  let results = 0;
+  let errors = 0;
+  let mismatches = 0;
+  let checked = 0;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const item = items[i % items.length]!;
+    for await (const event of correct(item, {
+      engine,
+      schema: schemaOf(item.dbId),
+      columnMeanings: ref.columnMeanings,
+      models: { bam: 'bam', sam: 'sam', lom: 'lom', generator: 'generator' },
+    })) {
+      if (event.type === 'result') {
+        results++;
+        // An empty recorded SQL cannot be replayed faithfully (the recording keeps only
+        // the extracted SQL, and "```sqlite\n\n```" extracts as "ite" by the reference's
+        // rule), so only non-empty recordings are compared.
+        const recorded = ref.finalSql?.get(item.idx);
+        if (recorded) {
+          checked++;
+          if (event.result.finalSql !== recorded) mismatches++;
+        }
+      } else if (event.type === 'error') {
+        errors++;
+      }
+    }
+    if ((i + 1) % Math.max(1, Math.floor(n / 10)) === 0) checkpoints.push(mb(settledHeap()));
+  }
+  const ms = performance.now() - started;
+  return {
+    corrections: n,
+    results,
+    errors,
+    checked,
+    mismatches,
+    ms: Math.round(ms),
+    perSecond: Math.round((n / ms) * 1000 * 10) / 10,
+    heapBeforeMB: mb(heapBefore),
+    heapAfterMB: mb(settledHeap()),
+    heapCheckpointsMB: checkpoints,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { n: { type: 'string' }, reference: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const n = Number(values.n ?? 1000);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--n must be a positive integer, got "${values.n}"`);
+  const dir = resolve(
+    values.reference ??
+      resolve(import.meta.dirname, '../../shared/data/share-reference/spider2sqlite'),
+  );
+  const ref = loadReference(dir);
+  // A short warm-up, so JIT compilation is not counted as throughput.
+  await runLoad(ref, Math.min(50, n));
+  const report = await runLoad(ref, n);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ set: ref.name, ...report })}\n`);
+    return;
+  }
+  process.stdout.write(
+    [
+      `set            ${dir}`,
+      `corrections    ${report.corrections} (${report.results} results, ${report.errors} errors; final SQL ${report.checked - report.mismatches}/${report.checked} as recorded)`,
+      `time           ${report.ms} ms`,
+      `throughput     ${report.perSecond} corrections/s (${(report.perSecond * 5).toFixed(0)} stage calls/s)`,
+      `heap           ${report.heapBeforeMB} MB before, ${report.heapAfterMB} MB after`,
+      `checkpoints    ${report.heapCheckpointsMB.join(' → ')} MB`,
+    ].join('\n') + '\n',
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench:load: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
