@@ -63,8 +63,11 @@ async function main(): Promise<void> {
     await page.getByTestId('endpoint-ack').check();
     await page.getByTestId('schema-table').first().locator('button').click();
     await page.getByTestId('correct').click();
+    // Hold the stream as soon as LOM's request arrives, so the picture shows it mid-way.
+    while (replay.received.length < 4) await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, 60));
+    replay.delayMs = 10_000;
     await page.locator('[data-testid="stage-lom"][data-status="running"]').waitFor();
-    replay.delayMs = 10_000; // hold the stream so the picture shows a stage mid-way
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(outDir, 'main-mid-correction.png'), fullPage: true });
     await page.getByTestId('cancel').click();
