@@ -3,6 +3,13 @@ import { EngineAbortError, EngineError } from '../engine/errors';
 import type { ColumnMeanings } from '../schema/column-meaning';
 import type { Schema, TableColumn } from '../schema/schema';
 import {
+  type DeterministicOutcome,
+  deterministicMask,
+  deterministicSqlToSr,
+  deterministicSrToSql,
+  estimateTokens,
+} from '../sr/deterministic-stages';
+import {
   GREEDY_DECODING,
   INVALID_RESPONSE,
   isInvalidResponse,
@@ -10,6 +17,7 @@ import {
 } from './decoding';
 import { extractSql, extractSr } from './extract';
 import type { ShareItem } from './item';
+import { stripBirdSuffix } from './item';
 import { dotted } from './mentioned';
 import {
   augmentedSchema,
@@ -21,6 +29,36 @@ import {
 } from './prompt-builders';
 import { SYSTEM_PROMPT } from './prompts';
 import { STAGE_ROLE, type StageName } from './stages';
+
+/**
+ * Which stages run on a model and which run deterministically (no model). The default is
+ * the reference pipeline: every stage on its model.
+ */
+export interface PipelineOptions {
+  /** Stage 1 (SQL → SR): BAM, or our SQL → SR translation. */
+  sqlToSr?: 'model' | 'deterministic';
+  /** Stage 2 (masking): BAM, or exact masking of schema references. */
+  mask?: 'model' | 'deterministic';
+  /** Stage 5 (SR → SQL): the generator model, or compiling the corrected SR to SQL. */
+  srToSql?: 'generator' | 'deterministic';
+}
+
+/** The reference pipeline: every stage on its model (the default). */
+export const FAITHFUL_OPTIONS: Required<PipelineOptions> = {
+  sqlToSr: 'model',
+  mask: 'model',
+  srToSql: 'generator',
+};
+
+/** The "fast" preset: stages 1, 2 and 5 without a model; SAM and LOM still run. */
+export const FAST_OPTIONS: Required<PipelineOptions> = {
+  sqlToSr: 'deterministic',
+  mask: 'deterministic',
+  srToSql: 'deterministic',
+};
+
+/** Where a stage ran: on its model, deterministically, or not at all. */
+export type StageRun = 'model' | 'deterministic' | 'skipped';
 
 /** Model ids per role; without a generator the pipeline stops after building its prompt. */
 export interface ModelIds {
@@ -41,6 +79,8 @@ export interface CorrectDeps {
   maxRetries?: number;
   /** Milliseconds clock, injectable for tests. */
   now?: () => number;
+  /** Stages to run without a model; omitted = the reference pipeline. */
+  options?: PipelineOptions;
 }
 
 /** What one stage did. */
@@ -70,8 +110,17 @@ export interface CorrectionResult {
   augmentedSchema: string[];
   /** Stage 5's prompt, built even when no generator model ran. */
   generatorPrompt: string;
-  /** The corrected SQL, when a generator ran. */
+  /** The corrected SQL, when a generator (or the deterministic stage 5) ran. */
   finalSql?: string;
+  /** Where each stage ran. */
+  ranOn: Record<StageName, StageRun>;
+  /**
+   * Model tokens not spent because stages ran deterministically: prompt plus output of the
+   * skipped calls, estimated at about four characters per token.
+   */
+  estimatedTokensSaved: number;
+  /** Why a deterministic stage fell back to its model, and what it only approximated. */
+  notes: string[];
 }
 
 /** Events of a correction, in order: per stage start, tokens, end; then result or error. */
@@ -102,6 +151,61 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
   const now = deps.now ?? (() => Date.now());
   const records: StageRecord[] = [];
   let current: StageName | undefined;
+  const options = { ...FAITHFUL_OPTIONS, ...deps.options };
+  const ranOn: Record<StageName, StageRun> = {
+    bam: 'skipped',
+    mask: 'skipped',
+    sam: 'skipped',
+    lom: 'skipped',
+    generator: 'skipped',
+  };
+  const notes: string[] = [];
+  let estimatedTokensSaved = 0;
+
+  /** Records a stage computed without a model, shaped as the model's answer would be. */
+  async function* deterministicStage(
+    stage: StageName,
+    prompt: string,
+    output: string,
+    fenced: 'SR' | 'sqlite',
+  ): AsyncGenerator<ShareEvent, StageRecord> {
+    current = stage;
+    const startedAt = now();
+    yield { type: 'stage-start', stage, model: 'deterministic', prompt, attempt: 1 };
+    const response = `\`\`\`${fenced}\n${output}\n\`\`\``;
+    yield { type: 'token', stage, text: response };
+    const record: StageRecord = {
+      stage,
+      model: 'deterministic',
+      messages: [],
+      prompt,
+      response,
+      extracted: output,
+      attempts: 0,
+      startedAt,
+      durationMs: now() - startedAt,
+    };
+    ranOn[stage] = 'deterministic';
+    estimatedTokensSaved += estimateTokens(SYSTEM_PROMPT + prompt) + estimateTokens(response);
+    records.push(record);
+    yield { type: 'stage-end', record };
+    return record;
+  }
+
+  /** Notes why a deterministic stage could not run (the model stage then runs instead). */
+  function fellBack(
+    stage: StageName,
+    outcome: DeterministicOutcome,
+  ): outcome is Extract<DeterministicOutcome, { ok: true }> {
+    if (outcome.ok) {
+      notes.push(...outcome.notes.map((n) => `${stage}: ${n}`));
+      return true;
+    }
+    notes.push(
+      `${stage}: deterministic stage not possible (${outcome.reason}); ran the model instead`,
+    );
+    return false;
+  }
 
   async function* runStage(
     stage: StageName,
@@ -170,6 +274,7 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
       usage,
     };
     records.push(record);
+    ranOn[stage] = 'model';
     yield { type: 'stage-end', record };
     return record;
   }
@@ -177,8 +282,27 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
   try {
     const { schema } = deps;
     const meanings = deps.columnMeanings ?? new Map<string, string>();
-    const original = yield* runStage('bam', sql2srPrompt(item, schema), extractSr);
-    const masked = yield* runStage('mask', maskPrompt(original.extracted), extractSr);
+    const bamPrompt = sql2srPrompt(item, schema);
+    let original: StageRecord | undefined;
+    if (options.sqlToSr === 'deterministic') {
+      const outcome = await deterministicSqlToSr(stripBirdSuffix(item.initialSql), schema);
+      if (fellBack('bam', outcome))
+        original = yield* deterministicStage('bam', bamPrompt, outcome.output, 'SR');
+    }
+    original ??= yield* runStage('bam', bamPrompt, extractSr);
+    let masked: StageRecord | undefined;
+    if (options.mask === 'deterministic') {
+      const outcome = deterministicMask(original.extracted, schema);
+      if (fellBack('mask', outcome)) {
+        masked = yield* deterministicStage(
+          'mask',
+          maskPrompt(original.extracted),
+          outcome.output,
+          'SR',
+        );
+      }
+    }
+    masked ??= yield* runStage('mask', maskPrompt(original.extracted), extractSr);
     const filled = yield* runStage('sam', fillPrompt(item, schema, masked.extracted), extractSr);
     current = 'sam';
     const augmented: TableColumn[] = augmentedSchema(item, schema, filled.response);
@@ -190,7 +314,22 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
     current = 'generator';
     const generatorPrompt = sr2sqlPrompt(item, schema, augmented, meanings, fixed.extracted);
     let finalSql: string | undefined;
-    if (deps.models.generator) {
+    if (options.srToSql === 'deterministic') {
+      const outcome = deterministicSrToSql(fixed.extracted, schema);
+      if (outcome.ok) {
+        finalSql = (yield* deterministicStage(
+          'generator',
+          generatorPrompt,
+          outcome.output,
+          'sqlite',
+        )).extracted;
+      } else if (deps.models.generator) fellBack('generator', outcome);
+      else
+        notes.push(
+          `generator: the corrected trajectory does not compile to SQL (${outcome.reason})`,
+        );
+    }
+    if (finalSql === undefined && deps.models.generator) {
       finalSql = (yield* runStage('generator', generatorPrompt, extractSql)).extracted;
     }
     yield {
@@ -201,6 +340,9 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
         augmentedSchema: dotted(augmented),
         generatorPrompt,
         finalSql,
+        ranOn,
+        estimatedTokensSaved,
+        notes,
       },
     };
   } catch (caught) {
