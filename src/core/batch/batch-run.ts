@@ -1,5 +1,5 @@
 import type { ChatEngine, ChatUsage } from '../engine/chat-engine';
-import { EngineAbortError, EngineError } from '../engine/errors';
+import { EngineAbortError, EngineError, EngineHttpError } from '../engine/errors';
 import type { ColumnMeanings } from '../schema/column-meaning';
 import type { Schema, TableColumn } from '../schema/schema';
 import { extractSql, extractSr } from '../share/extract';
@@ -179,7 +179,13 @@ export async function runBatch(
         const cancelled = error instanceof EngineAbortError || deps.signal?.aborted === true;
         const message = error instanceof Error ? error.message : String(error);
         if (cancelled) throw new BatchError(stage, item.idx, 'cancelled', true);
-        if (!(error instanceof EngineError) || attempt >= retries) {
+        // A refused request (unknown model, bad input) fails the same way again: no retry.
+        const permanent =
+          error instanceof EngineHttpError &&
+          error.status < 500 &&
+          error.status !== 429 &&
+          error.status !== 408;
+        if (!(error instanceof EngineError) || permanent || attempt >= retries) {
           throw new BatchError(stage, item.idx, `stage ${stage}, item ${item.idx}: ${message}`);
         }
         await sleep((deps.retryDelayMs ?? 1000) * 2 ** attempt, deps.signal);

@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, SPIDER } from '../paths';
+import { runCli } from '../support/cli';
+import { startScriptedServer } from '../support/scripted-server';
+
+interface DevItem {
+  db_id: string;
+  query: string;
+  question: string;
+}
+
+const dev: DevItem[] = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8'));
+const dir = mkdtempSync(join(tmpdir(), 'share-run-ex-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runAsync(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args],
+    { cwd: ROOT },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('share run: before/after execution accuracy on real Spider databases', () => {
+  it('scores the baseline and the corrected SQL with the dataset rules', async () => {
+    const n = 24;
+    // Baseline: the gold SQL for every third item, a wrong query for the others.
+    const baseline = dev.slice(0, n).map((d, i) => (i % 3 === 0 ? d.query : 'SELECT 1'));
+    const baselinePath = join(dir, 'baseline.txt');
+    writeFileSync(baselinePath, baseline.map((q, i) => `${q}\t${dev[i]!.db_id}`).join('\n') + '\n');
+    // A stand-in generator that writes the gold SQL of the question it is asked about.
+    const goldOf = new Map<string, string>();
+    for (const d of dev.slice(0, n)) if (!goldOf.has(d.question)) goldOf.set(d.question, d.query);
+    const server = await startScriptedServer((model, messages) => {
+      if (model !== 'gen') return '```SR\ndf1 = df.select(x)\n```';
+      const question = /^question = "(.*)"$/m.exec(messages.at(-1)!.content)?.[1] ?? '';
+      return '```sqlite\n' + (goldOf.get(question) ?? 'SELECT 0') + '\n```';
+    });
+    try {
+      const out = join(dir, 'out');
+      const r = await runAsync([
+        'run',
+        ...[
+          '--dataset',
+          SPIDER,
+          '--format',
+          'spider',
+          '--baseline',
+          baselinePath,
+          '--base-url',
+          server.baseUrl,
+        ],
+        ...['--model-bam', 'b', '--model-sam', 's', '--model-lom', 'l', '--model-generator', 'gen'],
+        ...['--out', out, '--json', '--price-input', '0.5', '--price-output', '2'],
+      ]);
+      expect(r.stderr).not.toMatch(/unexpected/);
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary.items).toBe(n);
+      expect(server.requests).toHaveLength(5 * n);
+      // The same baseline scored by `share eval` (its other 538 items have no prediction).
+      const ev = runCli([
+        'eval',
+        '--dataset',
+        SPIDER,
+        '--format',
+        'spider',
+        '--pred',
+        baselinePath,
+        '--json',
+      ]);
+      const evalReport = JSON.parse(ev.stdout);
+      expect(summary.ex.before.correct).toBe(evalReport.correct);
+      expect(summary.ex.before.total).toBe(n);
+      expect(summary.ex.before.correct).toBeLessThan(n);
+      expect(summary.ex.after).toMatchObject({ total: n, correct: n, ex: 100 });
+      expect(summary.tokens).toEqual({ prompt: 50 * n, completion: 25 * n, total: 75 * n });
+      expect(summary.cost.usd).toBeCloseTo((50 * n * 0.5 + 25 * n * 2) / 1e6, 12);
+      const finalSql = JSON.parse(readFileSync(join(out, 'final_sql.json'), 'utf8'));
+      expect(finalSql['0']).toBe(`${dev[0]!.query}\t----- bird -----\t${dev[0]!.db_id}`);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
