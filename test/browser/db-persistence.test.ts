@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHINOOK } from '../paths';
 import { launch, type TestBrowser } from './support/chromium';
@@ -22,10 +23,39 @@ describe('browser: open, keep and forget a database', () => {
     const { page } = browser;
     await page.goto(server.url);
     await page.getByTestId('db-none').waitFor();
+
+    // Files that are not usable databases are refused with a reason, not a stack trace.
+    const chinook = readFileSync(CHINOOK);
+    const refusals: [string, Buffer, RegExp][] = [
+      ['empty.sqlite', Buffer.alloc(0), /empty \(0 bytes\)/],
+      [
+        'notes.db',
+        Buffer.from('CREATE TABLE t (a);\nINSERT INTO t VALUES (1);\n'),
+        /not a SQLite database.*text file/,
+      ],
+      ['half.sqlite', chinook.subarray(0, 300_000), /incomplete/],
+    ];
+    for (const [name, buffer, why] of refusals) {
+      await page
+        .getByTestId('db-file')
+        .setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+      await expect
+        .poll(
+          async () =>
+            (await page
+              .getByTestId('db-error')
+              .textContent()
+              .catch(() => '')) ?? '',
+        )
+        .toMatch(why);
+      expect(await page.getByTestId('db-error').textContent()).toContain(name);
+    }
+
     await page.getByTestId('db-file').setInputFiles(CHINOOK);
     const tables = page.getByTestId('schema-table');
     await page.getByTestId('db-name').waitFor();
     expect(await page.getByTestId('db-name').textContent()).toContain('Chinook_Sqlite.sqlite');
+    expect(await page.getByTestId('db-error').count()).toBe(0);
     await expect.poll(() => tables.count()).toBe(11);
     const names = (await tables.locator('.mono').allTextContents()).sort();
     expect(names).toEqual(
