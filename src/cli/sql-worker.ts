@@ -18,6 +18,12 @@ export interface WorkerReply {
   outcomes: QueryOutcome[];
 }
 
+/** Sent when the database is open and the queries start: their time limit starts here. */
+export interface WorkerStarted {
+  id: number;
+  started: true;
+}
+
 const require = createRequire(import.meta.url);
 let sqlJs: Promise<SqlJsStatic> | undefined;
 let open: { path: string; bytes: Uint8Array; db: Database } | undefined;
@@ -50,6 +56,7 @@ async function serve(request: WorkerRequest): Promise<WorkerReply> {
       ],
     };
   }
+  parentPort!.postMessage({ id: request.id, started: true } satisfies WorkerStarted);
   let dirty = false;
   for (const sql of request.queries) {
     dirty ||= mayWrite(sql);

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { QueryOutcome, RunRequest, SqlRunner } from '../core/eval/sql-runner';
-import type { WorkerReply, WorkerRequest } from './sql-worker';
+import type { WorkerReply, WorkerRequest, WorkerStarted } from './sql-worker';
 
 // A plain file URL (not `new Worker(new URL(…))` inline) so bundlers leave the Node worker alone.
 const WORKER_ENTRY = new URL('./sql-worker-entry.mjs', import.meta.url);
@@ -75,8 +75,18 @@ export class WorkerSqlRunner implements SqlRunner {
           worker.off('error', onError);
           worker.off('exit', onExit);
         };
-        const onMessage = (reply: WorkerReply): void => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const onMessage = (reply: WorkerReply | WorkerStarted): void => {
           if (reply.id !== id) return;
+          if ('started' in reply) {
+            // The limit covers the queries, not starting the worker or loading the file.
+            timer = setTimeout(() => {
+              cleanup();
+              lane = this.replace(lane);
+              resolve([{ kind: 'timeout', timeoutMs: request.timeoutMs }]);
+            }, request.timeoutMs);
+            return;
+          }
           cleanup();
           resolve(reply.outcomes);
         };
@@ -90,11 +100,6 @@ export class WorkerSqlRunner implements SqlRunner {
           lane = this.replace(lane);
           resolve([{ kind: 'error', message: `the SQL worker stopped (exit code ${code})` }]);
         };
-        const timer = setTimeout(() => {
-          cleanup();
-          lane = this.replace(lane);
-          resolve([{ kind: 'timeout', timeoutMs: request.timeoutMs }]);
-        }, request.timeoutMs);
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
