@@ -7,6 +7,10 @@ import type { Schema } from '../../src/core/schema/schema';
 import { tableColumns } from '../../src/core/schema/schema';
 import { INVALID_RESPONSE, MAX_INVALID_RETRIES } from '../../src/core/share/decoding';
 import type { CorrectionResult, ShareEvent } from '../../src/core/share/pipeline';
+import { srNames } from '../../src/core/sr/lexer';
+import { maskSr } from '../../src/core/sr/mask';
+import { parseSr } from '../../src/core/sr/parse';
+import { indexSchema } from '../../src/core/sr/schema-names';
 import {
   type HostileCase,
   itemFor,
@@ -203,6 +207,24 @@ export function modelOutputCases(): HostileCase[] {
         const blanks = '```SR\nres = df.select(singer.Name)' + ' '.repeat(100_000) + '\n```';
         const { result } = await correctWith(() => blanks, { chunkSize: 8192 });
         expect(stageOf(result, 'bam').extracted).toBe('res = df.select(singer.Name)');
+      },
+    },
+    {
+      category: 'model-output',
+      name: 'a trajectory nested 10,000 calls deep',
+      expected: 'the SR parser reports it (or keeps raw text) instead of overflowing the stack',
+      async run() {
+        const deep = '```SR\nres = ' + 'df.where('.repeat(10_000) + '\n```';
+        const { result } = await correctWith((_r, stage) =>
+          stage === 'generator' ? plausibleAnswer(stage) : deep,
+        );
+        const sr = stageOf(result, 'lom').extracted;
+        const parsed = parseSr(sr, { names: srNames(['singer', 'Name', 'Age']) });
+        // Too deep to read as an expression: reported as an error or kept as raw text.
+        expect(parsed.errors.length + parsed.rawFragments).toBeGreaterThan(0);
+        const brackets = parseSr(`res = ${'('.repeat(10_000)}1`);
+        expect(brackets.errors.map((e) => e.message).join('\n')).toMatch(/nests too deeply/);
+        expect(maskSr(sr, indexSchema(SINGERS)).masked.length).toBeGreaterThan(0);
       },
     },
     {
