@@ -46,8 +46,9 @@ describe('share run: before/after execution accuracy on real Spider databases', 
     // A stand-in generator that writes the gold SQL of the question it is asked about.
     const goldOf = new Map<string, string>();
     for (const d of dev.slice(0, n)) if (!goldOf.has(d.question)) goldOf.set(d.question, d.query);
-    const server = await startScriptedServer((model, messages) => {
-      if (model !== 'gen') return '```SR\ndf1 = df.select(x)\n```';
+    // SHARE's models on one server, the generator on another (--base-url-generator).
+    const server = await startScriptedServer(() => '```SR\ndf1 = df.select(x)\n```');
+    const generator = await startScriptedServer((_model, messages) => {
       const question = /^question = "(.*)"$/m.exec(messages.at(-1)!.content)?.[1] ?? '';
       return '```sqlite\n' + (goldOf.get(question) ?? 'SELECT 0') + '\n```';
     });
@@ -66,13 +67,16 @@ describe('share run: before/after execution accuracy on real Spider databases', 
           server.baseUrl,
         ],
         ...['--model-bam', 'b', '--model-sam', 's', '--model-lom', 'l', '--model-generator', 'gen'],
+        ...['--base-url-generator', generator.baseUrl],
         ...['--out', out, '--json', '--price-input', '0.5', '--price-output', '2'],
       ]);
       expect(r.stderr).not.toMatch(/unexpected/);
       expect(r.code).toBe(0);
       const summary = JSON.parse(r.stdout);
       expect(summary.items).toBe(n);
-      expect(server.requests).toHaveLength(5 * n);
+      expect(server.requests).toHaveLength(4 * n);
+      expect(generator.requests).toHaveLength(n);
+      expect(new Set(generator.requests.map((q) => q.model))).toEqual(new Set(['gen']));
       // The same baseline scored by `share eval` (its other 538 items have no prediction).
       const ev = runCli([
         'eval',
@@ -95,6 +99,7 @@ describe('share run: before/after execution accuracy on real Spider databases', 
       expect(finalSql['0']).toBe(`${dev[0]!.query}\t----- bird -----\t${dev[0]!.db_id}`);
     } finally {
       await server.close();
+      await generator.close();
     }
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { BatchError, runBatch } from '../../core/batch/batch-run';
 import { pyJsonDumps } from '../../core/batch/py-json';
 import { type RunSummary, summarizeStage } from '../../core/batch/summary';
 import { allTokenUsageJson, tokenUsageJson } from '../../core/batch/token-usage';
+import type { ChatEngine } from '../../core/engine/chat-engine';
 import { OpenAiHttpEngine } from '../../core/engine/openai-http';
 import { DatasetError, type DatasetItem } from '../../core/eval/dataset';
 import { evaluate } from '../../core/eval/evaluate';
@@ -37,6 +38,10 @@ const OPTIONS = {
   format: { type: 'string' },
   baseline: { type: 'string' },
   'base-url': { type: 'string' },
+  'base-url-bam': { type: 'string' },
+  'base-url-sam': { type: 'string' },
+  'base-url-lom': { type: 'string' },
+  'base-url-generator': { type: 'string' },
   'api-key': { type: 'string' },
   'model-bam': { type: 'string' },
   'model-sam': { type: 'string' },
@@ -104,7 +109,17 @@ export const runCommand: Command = {
       lom: required(opts['model-lom'], 'model-lom', 'run'),
       ...(opts['model-generator'] ? { generator: opts['model-generator'] } : {}),
     };
-    const baseUrl = required(opts['base-url'], 'base-url', 'run');
+    const roleUrls = {
+      bam: opts['base-url-bam'] ?? opts['base-url'],
+      sam: opts['base-url-sam'] ?? opts['base-url'],
+      lom: opts['base-url-lom'] ?? opts['base-url'],
+      generator: opts['base-url-generator'] ?? opts['base-url'],
+    };
+    for (const [role, url] of Object.entries(roleUrls)) {
+      if (!url && (role !== 'generator' || models.generator)) {
+        throw new CliError(`run: --base-url (or --base-url-${role}) is required`);
+      }
+    }
     const limit = opts.limit === undefined ? undefined : integer(opts.limit, 'limit', 'run');
     const concurrency = Math.max(1, integer(opts.concurrency, 'concurrency', 'run', 8));
     const priceIn = price(opts['price-input'], 'price-input');
@@ -180,10 +195,23 @@ export const runCommand: Command = {
     writeAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
 
     const checkpoint = new FileCheckpoint(out);
-    const engine = new OpenAiHttpEngine({
-      baseUrl,
-      apiKey: opts['api-key'] ?? process.env.OPENAI_API_KEY,
-    });
+    const apiKey = opts['api-key'] ?? process.env.OPENAI_API_KEY;
+    const engines = new Map<string, OpenAiHttpEngine>();
+    const engineFor = (url: string): OpenAiHttpEngine => {
+      let e = engines.get(url);
+      if (!e) {
+        e = new OpenAiHttpEngine({ baseUrl: url, apiKey });
+        engines.set(url, e);
+      }
+      return e;
+    };
+    // One server per role when the models live on different servers (one vLLM per model).
+    const engine: ChatEngine = {
+      chat: (request) => {
+        const role = STAGE_ROLE[(request.meta?.stage ?? 'bam') as StageName] ?? 'bam';
+        return engineFor(roleUrls[role]!).chat(request);
+      },
+    };
     const controller = new AbortController();
     const onSignal = (): void => controller.abort();
     process.once('SIGINT', onSignal);
