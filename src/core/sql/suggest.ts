@@ -1,24 +1,24 @@
-/** Levenshtein distance, case-insensitive. */
+/** Edit distance, case-insensitive, counting a swap of neighbours as one edit (OSA). */
 export function editDistance(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) =>
+    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= x.length; i++) {
-    const curr = [i];
     for (let j = 1; j <= y.length; j++) {
-      curr[j] = Math.min(
-        prev[j]! + 1,
-        curr[j - 1]! + 1,
-        prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1),
-      );
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
     }
-    prev = curr;
   }
-  return prev[y.length]!;
+  return d[x.length]![y.length]!;
 }
 
 /**
- * Names close to `name` by edit distance (at most a third of its length, at least 2), or
+ * Names close to `name` by edit distance (at most a third of its length, at least 1), or
  * containing it / contained in it; best first, at most `limit`.
  */
 export function suggestNames(name: string, candidates: Iterable<string>, limit = 3): string[] {
@@ -30,7 +30,7 @@ export function suggestNames(name: string, candidates: Iterable<string>, limit =
     seen.add(c);
     const d = editDistance(name, c);
     const lc = c.toLowerCase();
-    const within = d <= Math.max(2, Math.floor(name.length / 3));
+    const within = d <= Math.max(1, Math.floor(name.length / 3));
     const contains =
       target.length >= 3 && (lc.includes(target) || target.includes(lc)) && lc.length >= 3;
     if (within || contains) scored.push({ name: c, score: within ? d : d + 10 });

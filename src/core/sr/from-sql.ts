@@ -146,12 +146,12 @@ class Writer {
       }
     }
     for (const cond of s.where ? conjuncts(s.where) : []) {
+      const step = this.where(cond);
       const v = this.nextDf();
-      this.emit(`${v} = ${cur}.${this.where(cond)}`);
+      this.emit(`${v} = ${cur}.${step}`);
       cur = v;
     }
     if (s.groupBy.length) {
-      const v = this.nextDf();
       const aggs = this.aggregatesOf(s, q);
       const keys = s.groupBy.map((g) => this.expr(g)).join(', ');
       // Aliased aggregates become named columns of the grouped frame, as BAM writes them
@@ -171,16 +171,19 @@ class Writer {
         agg = `.agg(${aggs.map((a) => (named.has(a) ? `${named.get(a)} = ${a}` : a)).join(', ')})`;
       }
       this.aggNames = named;
+      const v = this.nextDf();
       this.emit(`${v} = ${cur}.groupby(${keys})${agg}`);
       cur = v;
       for (const cond of s.having ? conjuncts(s.having) : []) {
+        const step = this.where(cond, 'having');
         const h = this.nextDf();
-        this.emit(`${h} = ${cur}.${this.where(cond, 'having')}`);
+        this.emit(`${h} = ${cur}.${step}`);
         cur = h;
       }
     } else if (s.having) {
+      const step = this.where(s.having, 'having');
       const v = this.nextDf();
-      this.emit(`${v} = ${cur}.${this.where(s.having, 'having')}`);
+      this.emit(`${v} = ${cur}.${step}`);
       cur = v;
     }
     const ratio =
@@ -195,8 +198,9 @@ class Writer {
     }
     const ordered = q !== undefined && q.orderBy.length > 0;
     if (ordered) {
+      const step = `${this.orderBy(q!)}${q!.limit ? this.limit(q!) : ''}`;
       const v = this.nextDf();
-      this.emit(`${v} = ${cur}${this.orderBy(q!)}${q!.limit ? this.limit(q!) : ''}`);
+      this.emit(`${v} = ${cur}${step}`);
       cur = v;
     }
     let result = `${cur}${this.projection(s)}`;
@@ -241,8 +245,9 @@ class Writer {
           if (!frame) {
             frame = cur;
             for (const c of conjuncts(cond)) {
+              const step = this.where(c);
               const v = this.nextDf();
-              this.emit(`${v} = ${frame}.${this.where(c)}`);
+              this.emit(`${v} = ${frame}.${step}`);
               frame = v;
             }
             frames.set(key, frame);

@@ -43,6 +43,9 @@ const SR_WORDS = new Set([
   'between',
 ]);
 
+/** Names the models give their frames (`df3`, `tmp_res1`), even before assigning them. */
+const VARIABLE_NAME = /^(df|tmp_res|res)\d*$/;
+
 interface Span {
   start: number;
   end: number;
@@ -121,7 +124,7 @@ function referenceSpans(text: string, index: SchemaIndex, base: number): Span[] 
       const memberIsName = glued(next, member) && (member?.kind === 'ident' || isOp(member, '*'));
       if (!memberIsName) continue;
       const isCall = isOp(afterMember, '(') && glued(member, afterMember);
-      const variable = variables.has(lower) || lower === 'df';
+      const variable = variables.has(lower) || VARIABLE_NAME.test(lower);
       if (variable) {
         // `df1.client_id`: the column is a reference, the variable is not.
         if (!isCall && member!.kind === 'ident' && isColumnName(index, member!.value)) {

@@ -1,6 +1,7 @@
 import type { Schema } from '../schema/schema';
 import type { OrderItem, SelectItem, SqlBody, SqlExpr, SqlQuery, SqlSelect } from '../sql/ast';
 import { printQuery } from '../sql/print';
+import { walk } from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
 import { SrCompileError } from './errors';
 import { joinTree } from './joins';
@@ -782,7 +783,13 @@ class Compiler {
       }
       return withLimit(q, frame);
     }
-    const tables = frame.tables.length ? frame.tables : this.stepTables;
+    // A frame that names no table reads the tables of its step (`df.count()` beside
+    // `df1.count()`), unless all it selects are subqueries: then it needs no FROM at all.
+    const needsRows =
+      (frame.select ?? []).some((i) => readsRows(i.expr)) ||
+      !frame.select ||
+      frame.filters.length > 0;
+    const tables = frame.tables.length ? frame.tables : needsRows ? this.stepTables : [];
     const select: SqlSelect = {
       k: 'select',
       distinct: frame.distinct,
@@ -792,7 +799,7 @@ class Compiler {
     };
     if (frame.source) {
       select.from = { k: 'derived', query: frame.source.query, alias: frame.source.name };
-    } else {
+    } else if (tables.length > 0) {
       const tree = joinTree(this.index.schema, tables);
       select.from = tree.from;
       select.joins = tree.joins;
@@ -807,6 +814,21 @@ class Compiler {
       return [...frame.groupBy, ...frame.aggregates].map((expr) => ({ expr }));
     return [{ expr: { k: 'star' } }];
   }
+}
+
+/** True when an expression reads table rows (a column or an aggregate outside subqueries). */
+function readsRows(e: SqlExpr): boolean {
+  let reads = false;
+  walk(e, (x) => {
+    if (
+      x.k === 'column' ||
+      x.k === 'star' ||
+      (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase()))
+    )
+      reads = true;
+    return !reads;
+  });
+  return reads;
 }
 
 function withLimit(q: SqlQuery, frame: Frame): SqlQuery {

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import initSqlJs, { type Database } from 'sql.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPIDER } from '../../../test/paths';
+import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
+import { analyzeSql } from './analyze';
+import { SqlParseError } from './errors';
+import { checkSqlSyntax, initSqlParser, parseSql } from './parse';
+import { printQuery } from './print';
+import { suggestNames } from './suggest';
+import { checkWithSqlite, validateSql } from './validate';
+
+const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
+const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')) as {
+  db_id: string;
+  query: string;
+}[];
+const schema = schemaForDb(tables, 'concert_singer');
+let db: Database;
+
+beforeAll(async () => {
+  await initSqlParser();
+  const SQL = await initSqlJs();
+  db = new SQL.Database(
+    readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
+  );
+});
+afterAll(() => db.close());
+
+describe('analyzeSql', () => {
+  it('resolves aliases, CTEs, derived tables and correlated subqueries to schema columns', () => {
+    const q = parseSql(
+      'WITH old AS (SELECT Singer_ID AS sid, Age FROM singer WHERE Age > 40) ' +
+        'SELECT T1.concert_Name, o.Age FROM concert AS T1 JOIN singer_in_concert s ON T1.concert_ID = s.concert_ID ' +
+        'JOIN old o ON o.sid = s.Singer_ID WHERE EXISTS (SELECT 1 FROM stadium WHERE stadium.Stadium_ID = T1.Stadium_ID)',
+    );
+    const a = analyzeSql(q, schema);
+    expect(a.problems).toEqual([]);
+    expect(a.tables).toEqual(['singer', 'concert', 'singer_in_concert', 'stadium']);
+    expect(a.columns).toContainEqual(['concert', 'concert_Name']);
+    expect(a.columns).toContainEqual(['stadium', 'Stadium_ID']);
+    expect(a.columns).toContainEqual(['concert', 'Stadium_ID']);
+  });
+
+  it('reports unknown tables and columns with suggestions, and ambiguous columns', () => {
+    const a = analyzeSql(
+      parseSql(
+        'SELECT Nmae, T9.Age FROM singr JOIN singer ON 1 JOIN concert ON 1 WHERE Stadium_ID = 1',
+      ),
+      schema,
+    );
+    const byKind = (k: string) => a.problems.filter((p) => p.kind === k);
+    expect(byKind('unknown-table').map((p) => [p.name, p.suggestions[0]])).toContainEqual([
+      'singr',
+      'singer',
+    ]);
+    expect(byKind('unknown-column').find((p) => p.name === 'Nmae')?.suggestions).toContain('Name');
+    expect(byKind('unknown-table').some((p) => p.name === 'T9')).toBe(true);
+    expect(suggestNames('Contry', ['Country', 'Name', 'Age'])).toEqual(['Country']);
+  });
+
+  it('parses every Spider gold query and prints SQL that SQLite accepts and answers alike', () => {
+    const items = dev.filter((d) => d.db_id === 'concert_singer');
+    for (const item of items) {
+      const q = parseSql(item.query);
+      const printed = printQuery(q);
+      expect(checkWithSqlite(db, printed)).toEqual({ ok: true });
+      expect(JSON.stringify(db.exec(printed))).toBe(JSON.stringify(db.exec(item.query)));
+    }
+  });
+});
+
+describe('validateSql', () => {
+  it('confirms validity with SQLite itself and reports its message', () => {
+    expect(checkWithSqlite(db, 'SELECT Name FROM singer')).toEqual({ ok: true });
+    const bad = checkWithSqlite(db, 'SELECT Nme FROM singer');
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.message).toMatch(/no such column: Nme/);
+    expect(checkSqlSyntax('SELEC 1').ok).toBe(false);
+    expect(() => parseSql('DELETE FROM singer')).toThrow(SqlParseError);
+  });
+
+  it('points a literal to the column where it actually occurs', () => {
+    const country = String(db.exec('SELECT Country FROM singer LIMIT 1')[0]!.values[0]![0]);
+    const v = validateSql(`SELECT Name FROM singer WHERE Name = '${country}'`, schema, db);
+    expect(v.problems).toEqual([]);
+    expect(v.valueHints).toHaveLength(1);
+    expect(v.valueHints[0]!.foundIn).toContain('singer.Country');
+    expect(validateSql('SELECT FROM', schema).syntaxError).toBeDefined();
+  });
+});

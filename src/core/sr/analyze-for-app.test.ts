@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import initSqlJs from 'sql.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SPIDER } from '../../../test/paths';
+import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
+import { initSqlParser } from '../sql/parse';
+import { analyzeForApp } from './analyze-for-app';
+
+const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
+const schema = schemaForDb(tables, 'concert_singer');
+
+beforeAll(() => initSqlParser());
+
+describe('analyzeForApp', () => {
+  it('gives the trajectory, the schema elements read and no problems for good SQL', () => {
+    const a = analyzeForApp('SELECT T1.Name FROM singer AS T1 WHERE T1.Age > 30', schema);
+    expect(a.syntaxError).toBeUndefined();
+    expect(a.trajectory).toBe(
+      "df1 = df.where(element = singer.Age, filter = '> 30')\nres = df1.select(singer.Name)",
+    );
+    expect(a.columns).toEqual(['singer.Name', 'singer.Age']);
+    expect(a.problems).toEqual([]);
+  });
+
+  it('reports schema problems and literal values found elsewhere, with a database', async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(
+      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
+    );
+    const country = String(db.exec('SELECT Country FROM singer LIMIT 1')[0]!.values[0]![0]);
+    const a = analyzeForApp(`SELECT Nme FROM singer WHERE Name = '${country}'`, schema, db);
+    db.close();
+    expect(a.problems.map((p) => p.suggestions)).toContainEqual(['Name']);
+    expect(a.valueHints[0]?.foundIn).toContain('singer.Country');
+    expect(a.trajectory).toContain('singer.Name');
+  });
+
+  it('reports a syntax error instead of throwing', () => {
+    const a = analyzeForApp('SELECT FROM WHERE', schema);
+    expect(a.syntaxError).toBeTruthy();
+    expect(a.trajectory).toBeUndefined();
+  });
+});

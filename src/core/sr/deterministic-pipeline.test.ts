@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SPIDER2SQLITE } from '../../../test/paths';
+import type { ChatChunk, ChatEngine, ChatRequest } from '../engine/chat-engine';
+import { ReplayEngine } from '../engine/replay';
+import { recordingOf } from '../reference/conformance';
+import { parseReferenceSet } from '../reference/reference-set';
+import { schemaForDb } from '../schema/from-tables-json';
+import { stripBirdSuffix } from '../share/item';
+import {
+  type CorrectionResult,
+  correct,
+  FAST_OPTIONS,
+  type PipelineOptions,
+} from '../share/pipeline';
+import { initSqlParser, parseSql } from '../sql/parse';
+import { maskSr } from './mask';
+import { indexSchema } from './schema-names';
+
+const FILES = [
+  'dev.json',
+  'tables.json',
+  'baseline_sql.json',
+  'column_meaning.json',
+  'original_traj.jsonl',
+  'masked_traj.jsonl',
+  'intermediate_traj.jsonl',
+  'final_traj.jsonl',
+];
+const ref = parseReferenceSet(
+  'spider2sqlite',
+  new Map(FILES.map((f) => [f, readFileSync(join(SPIDER2SQLITE, f), 'utf8')])),
+);
+const models = { bam: 'bam', sam: 'sam', lom: 'lom', generator: 'gen' };
+
+/** Replays recorded answers and remembers which stages asked a model. */
+class CountingEngine implements ChatEngine {
+  readonly stages: string[] = [];
+  constructor(private readonly inner: ChatEngine) {}
+  chat(req: ChatRequest): AsyncIterable<ChatChunk> {
+    this.stages.push(String(req.meta?.stage));
+    if (req.meta?.stage === 'generator') {
+      return (async function* () {
+        yield { type: 'delta' as const, text: '```sqlite\nSELECT 1\n```' };
+        yield { type: 'done' as const };
+      })();
+    }
+    return this.inner.chat(req);
+  }
+}
+
+async function run(options?: PipelineOptions, idx?: number) {
+  const item = ref.items.find((i) => i.idx === idx) ?? ref.items[0]!;
+  const engine = new CountingEngine(new ReplayEngine(recordingOf(ref)));
+  let result: CorrectionResult | undefined;
+  let error: string | undefined;
+  for await (const e of correct(item, {
+    engine,
+    schema: schemaForDb(ref.tables, item.dbId),
+    models,
+    options,
+  })) {
+    if (e.type === 'result') result = e.result;
+    if (e.type === 'error') error = e.message;
+  }
+  return { result, error, stages: engine.stages, item };
+}
+
+beforeAll(() => initSqlParser());
+
+describe('pipeline stage options', () => {
+  it('by default runs every stage on its model and saves nothing', async () => {
+    const { result, stages } = await run();
+    expect(stages).toEqual(['bam', 'mask', 'sam', 'lom', 'generator']);
+    expect(result!.ranOn).toEqual({
+      bam: 'model',
+      mask: 'model',
+      sam: 'model',
+      lom: 'model',
+      generator: 'model',
+    });
+    expect(result!.estimatedTokensSaved).toBe(0);
+  });
+
+  it('the fast preset asks models only for SAM and LOM, and reports where stages ran', async () => {
+    // An item whose SQL our parser reads, so stage 1 can run without BAM.
+    const item = ref.items.find((i) => {
+      try {
+        parseSql(stripBirdSuffix(i.initialSql));
+        return true;
+      } catch {
+        return false;
+      }
+    })!;
+    const { result, stages, error } = await run(FAST_OPTIONS, item.idx);
+    expect(error).toBeUndefined();
+    expect(stages.filter((s) => s === 'bam' || s === 'mask')).toEqual([]);
+    expect(result!.ranOn.bam).toBe('deterministic');
+    expect(result!.ranOn.mask).toBe('deterministic');
+    expect(result!.ranOn.sam).toBe('model');
+    expect(result!.estimatedTokensSaved).toBeGreaterThan(100);
+    const [bam, mask] = result!.stages;
+    expect(bam!.model).toBe('deterministic');
+    const index = indexSchema(schemaForDb(ref.tables, item.dbId));
+    expect(mask!.extracted).toBe(maskSr(bam!.extracted, index).masked);
+    // Stage 5 either compiled the corrected SR or says why and falls back to the generator.
+    if (result!.ranOn.generator === 'deterministic')
+      expect(result!.finalSql).toMatch(/^SELECT|^WITH/);
+    else expect(result!.notes.some((n) => n.startsWith('generator:'))).toBe(true);
+  });
+
+  it('falls back to BAM when the SQL cannot be read, and says so', async () => {
+    const bad = ref.items.find((i) => {
+      try {
+        parseSql(stripBirdSuffix(i.initialSql));
+        return false;
+      } catch {
+        return true;
+      }
+    })!;
+    const { result, stages } = await run({ sqlToSr: 'deterministic' }, bad.idx);
+    expect(stages[0]).toBe('bam');
+    expect(result!.ranOn.bam).toBe('model');
+    expect(result!.notes[0]).toMatch(/^bam: deterministic stage not possible/);
+  });
+});

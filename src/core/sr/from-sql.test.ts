@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Schema } from '../schema/schema';
+import { initSqlParser, parseSql } from '../sql/parse';
+import { sqlToSr } from './from-sql';
+
+const schema: Schema = {
+  dbId: 'shop',
+  tables: [
+    {
+      name: 'orders',
+      columns: [
+        { name: 'id', type: 'INTEGER' },
+        { name: 'customer_id', type: 'INTEGER' },
+        { name: 'amount', type: 'REAL' },
+        { name: 'Order Date', type: 'TEXT' },
+      ],
+      primaryKey: ['id'],
+    },
+    {
+      name: 'customers',
+      columns: [
+        { name: 'id', type: 'INTEGER' },
+        { name: 'name', type: 'TEXT' },
+        { name: 'city', type: 'TEXT' },
+      ],
+      primaryKey: ['id'],
+    },
+  ],
+  foreignKeys: [
+    { fromTable: 'orders', fromColumn: 'customer_id', toTable: 'customers', toColumn: 'id' },
+  ],
+};
+
+beforeAll(() => initSqlParser());
+const sr = (sql: string) => sqlToSr(parseSql(sql), schema).sr;
+
+describe('sqlToSr (BAM style)', () => {
+  it('writes one where step per condition, resolves aliases, drops joins, selects last', () => {
+    expect(
+      sr(
+        "SELECT c.name FROM orders o JOIN customers c ON o.customer_id = c.id WHERE c.city = 'Oslo' AND o.amount > 100 AND o.`Order Date` BETWEEN '2020-01-01' AND '2020-12-31'",
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        "df2 = df1.where(element = orders.amount, filter = '> 100')",
+        "df3 = df2.where(element = orders.`Order Date`, filter = 'between 2020-01-01 and 2020-12-31')",
+        'res = df3.select(customers.name)',
+      ].join('\n'),
+    );
+  });
+
+  it('puts ORDER BY and LIMIT in one step, counts and distinct counts at the end', () => {
+    expect(sr('SELECT name FROM customers ORDER BY name DESC LIMIT 3')).toBe(
+      'df1 = df.orderby(by = customers.name, desc).limit(3)\nres = df1.select(customers.name)',
+    );
+    expect(sr("SELECT COUNT(*) FROM customers WHERE city = 'Oslo'")).toBe(
+      "df1 = df.where(element = customers.city, filter = 'Oslo')\nres = df1.count()",
+    );
+    expect(sr('SELECT COUNT(DISTINCT city) FROM customers WHERE id IS NOT NULL')).toBe(
+      "df1 = df.where(element = customers.id, filter = 'is not null')\nres = df1.select(customers.city).distinct().count()",
+    );
+  });
+
+  it('keeps simple aggregate subqueries inline and others as tmp_res steps', () => {
+    expect(sr('SELECT name FROM customers WHERE id = (SELECT MAX(customer_id) FROM orders)')).toBe(
+      'df1 = df.where(element = customers.id, filter = max(orders.customer_id))\nres = df1.select(customers.name)',
+    );
+    expect(
+      sr(
+        'SELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE amount > 5)',
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = orders.amount, filter = '> 5')",
+        'tmp_res1 = df1.select(orders.customer_id)',
+        "df2 = df.where(element = customers.id, filter = 'in', value = tmp_res1)",
+        'res = df2.select(customers.name)',
+      ].join('\n'),
+    );
+  });
+
+  it('writes the ratio idiom as counts of filtered frames', () => {
+    expect(
+      sr(
+        "SELECT CAST(SUM(CASE WHEN city = 'Oslo' THEN 1 ELSE 0 END) AS REAL) * 100 / COUNT(*) FROM customers",
+      ),
+    ).toBe(
+      "df1 = df.where(element = customers.city, filter = 'Oslo')\nres = df.select(cast(df1.count(), real) * 100 / df.count())",
+    );
+  });
+
+  it('groups with named aggregates and names the counted table when no column does', () => {
+    expect(
+      sr(
+        'SELECT city, SUM(amount) AS total FROM orders JOIN customers ON customer_id = customers.id GROUP BY city ORDER BY total DESC',
+      ),
+    ).toBe(
+      [
+        'df1 = df.groupby(customers.city).agg(total = sum(orders.amount))',
+        'df2 = df1.orderby(by = total, desc)',
+        'res = df2.select(customers.city, total)',
+      ].join('\n'),
+    );
+    expect(sr('SELECT COUNT(*) FROM orders')).toBe('res = df.count(orders.*)');
+  });
+
+  it('writes set operations over earlier results and reports what it only approximates', () => {
+    expect(sr('SELECT name FROM customers UNION SELECT city FROM customers')).toBe(
+      'tmp_res1 = df.select(customers.name)\ntmp_res2 = df.select(customers.city)\nres = tmp_res1.union(tmp_res2)',
+    );
+    const correlated = sqlToSr(
+      parseSql(
+        'SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)',
+      ),
+      schema,
+    );
+    expect(correlated.approximations).toContain('a correlated subquery');
+  });
+});
