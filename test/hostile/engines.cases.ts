@@ -36,7 +36,8 @@ interface EngineSpec {
   expect: { error: ErrorClass; message: RegExp; cancelled?: boolean };
 }
 
-const SHORT: Partial<HttpTimeouts> = { connectMs: 400, idleMs: 400, totalMs: 1_500 };
+// Each case shortens only the limit it exercises, so a slow machine does not trip another.
+const LONG = { connectMs: 10_000, idleMs: 10_000, totalMs: 30_000 };
 
 function status(code: number, body: string, type = 'application/json') {
   return (_req: IncomingMessage, res: ServerResponse): void => {
@@ -161,7 +162,7 @@ const SPECS: EngineSpec[] = [
   {
     name: 'a server that never answers (connect time limit)',
     handler: () => {},
-    timeouts: SHORT,
+    timeouts: { ...LONG, connectMs: 400 },
     expect: { error: EngineTimeoutError, message: /did not answer within 400 ms/ },
   },
   {
@@ -169,7 +170,7 @@ const SPECS: EngineSpec[] = [
     handler: stream((res) => {
       res.write(sseDelta('```SR\n'));
     }),
-    timeouts: SHORT,
+    timeouts: { ...LONG, idleMs: 400 },
     expect: { error: EngineTimeoutError, message: /sent nothing for 400 ms/ },
   },
   {
@@ -180,7 +181,7 @@ const SPECS: EngineSpec[] = [
         await sleep(100);
       }
     }),
-    timeouts: SHORT,
+    timeouts: { ...LONG, totalMs: 1_500 },
     expect: { error: EngineTimeoutError, message: /did not finish within 1500 ms/ },
   },
   {
@@ -223,7 +224,7 @@ export function engineCases(): HostileCase[] {
       try {
         const engine = new OpenAiHttpEngine({
           baseUrl,
-          timeouts: spec.timeouts ?? { connectMs: 5_000, idleMs: 5_000, totalMs: 20_000 },
+          timeouts: spec.timeouts ?? LONG,
           maxEventChars: spec.maxEventChars,
         });
         const started = performance.now();

@@ -52,7 +52,7 @@ export const SINGERS: Schema = {
 
 const INITIAL_SQL = 'SELECT Name FROM singer WHERE Age > 30';
 /** Every model answer must be dealt with within this (generous on a loaded machine). */
-const TIME_LIMIT_MS = 5_000;
+const TIME_LIMIT_MS = 10_000;
 
 async function correctWith(
   script: Script,
