@@ -36,7 +36,11 @@ export const evalCommand: Command = {
     }
     let predictions: Predictions;
     try {
-      predictions = parsePredictions(text, predFile);
+      const questionIds = new Map<string, number>();
+      for (const item of dataset.items) {
+        if (item.questionId !== undefined) questionIds.set(String(item.questionId), item.idx);
+      }
+      predictions = parsePredictions(text, predFile, questionIds);
     } catch (error) {
       if (error instanceof DatasetError) throw new CliError(`eval: ${error.message}`);
       throw error;

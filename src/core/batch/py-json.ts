@@ -8,7 +8,7 @@ export type PyJson = null | boolean | number | string | PyJson[] | { [key: strin
 function pyString(s: string): string {
   // JSON.stringify escapes like Python except for non-ASCII, which Python writes as \uXXXX.
   return JSON.stringify(s).replace(
-    /[\u0080-\uffff]/g,
+    /[\u007f-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

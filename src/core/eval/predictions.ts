@@ -22,8 +22,16 @@ export function birdPredictionSql(value: unknown): string {
   return parts.length === 2 ? parts[0]! : pyStrip(value);
 }
 
-/** Parses a BIRD prediction file: `{"0": "SQL\t----- bird -----\tdb_id", …}`. */
-export function parseBirdPredictions(text: string, file = 'predictions'): Predictions {
+/**
+ * Parses a BIRD prediction file: `{"0": "SQL\t----- bird -----\tdb_id", …}`. Keys that are
+ * not indices but an item's `question_id` (as in some published SHARE runs) are mapped
+ * through `questionIds`.
+ */
+export function parseBirdPredictions(
+  text: string,
+  file = 'predictions',
+  questionIds?: ReadonlyMap<string, number>,
+): Predictions {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -36,15 +44,23 @@ export function parseBirdPredictions(text: string, file = 'predictions'): Predic
   const byIdx = new Map<number, string>();
   const warnings: string[] = [];
   const keys = Object.keys(data);
+  let byQuestionId = 0;
   for (const key of keys) {
-    const idx = Number(key);
+    let idx = Number(key);
     if (!Number.isInteger(idx) || idx < 0 || String(idx) !== key) {
-      warnings.push(`key "${key}" is not an item index; ignored`);
-      continue;
+      const mapped = questionIds?.get(key);
+      if (mapped === undefined) {
+        warnings.push(`key "${key}" is neither an item index nor a question_id; ignored`);
+        continue;
+      }
+      idx = mapped;
+      byQuestionId++;
     }
     byIdx.set(idx, birdPredictionSql((data as Record<string, unknown>)[key]));
   }
-  if ([...byIdx.keys()].some((idx) => idx >= byIdx.size)) {
+  if (byQuestionId > 0) {
+    warnings.push(`${byQuestionId} keys are question_ids: the official script pairs by file order`);
+  } else if ([...byIdx.keys()].some((idx) => idx >= byIdx.size)) {
     // The official script pairs predictions with gold queries by file order, not by key.
     warnings.push('the keys are not exactly 0..n-1: the official script pairs by file order');
   }
@@ -75,8 +91,12 @@ export function parseSpiderPredictions(text: string): Predictions {
 }
 
 /** Parses either kind of prediction file, told apart by content (a JSON object or lines). */
-export function parsePredictions(text: string, file = 'predictions'): Predictions {
+export function parsePredictions(
+  text: string,
+  file = 'predictions',
+  questionIds?: ReadonlyMap<string, number>,
+): Predictions {
   const head = text.trimStart();
-  if (head.startsWith('{')) return parseBirdPredictions(text, file);
+  if (head.startsWith('{')) return parseBirdPredictions(text, file, questionIds);
   return parseSpiderPredictions(text);
 }
