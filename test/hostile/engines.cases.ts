@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { expect } from 'vitest';
+import type { ChatEngine } from '../../src/core/engine/chat-engine';
 import {
   EngineAbortError,
   type EngineError,
@@ -152,6 +153,14 @@ const SPECS: EngineSpec[] = [
     expect: { error: EngineProtocolError, message: /did not answer with JSON or an event stream/ },
   },
   {
+    name: 'a body that claims gzip but is not',
+    handler: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+      res.end('this is not gzip');
+    },
+    expect: { error: EngineNetworkError, message: /incorrect header check/ },
+  },
+  {
     name: 'a redirect loop',
     handler: (req, res) => {
       res.writeHead(307, { location: req.url ?? '/' });
@@ -206,54 +215,87 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** An engine that breaks its contract by throwing a plain error (a bug, not a failure). */
+const brokenEngine: ChatEngine = {
+  // biome-ignore lint/correctness/useYield: it fails before its first chunk on purpose
+  async *chat() {
+    throw new TypeError("Cannot read properties of undefined (reading 'content')");
+  },
+};
+
 /** Engine failures, each against a real loopback server, through the pipeline. */
 export function engineCases(): HostileCase[] {
-  return SPECS.map((spec) => ({
+  const contract: HostileCase = {
     category: 'engines',
-    name: spec.name,
-    expected: `error event at stage bam: ${spec.expect.error.name}${spec.expect.cancelled ? ' (cancelled)' : ''}`,
+    name: 'an engine that throws a plain TypeError',
+    expected: 'error event at stage bam: "internal error", not a crash',
     async run() {
-      const refused = spec.name.startsWith('connection refused');
-      const server = refused ? undefined : await startServer(spec.handler);
-      const baseUrl = server?.baseUrl ?? `http://127.0.0.1:${await closedPort()}/v1`;
-      const controller = new AbortController();
-      const timer =
-        spec.abortAfterMs === undefined
-          ? undefined
-          : setTimeout(() => controller.abort(), spec.abortAfterMs);
-      try {
-        const engine = new OpenAiHttpEngine({
-          baseUrl,
-          timeouts: spec.timeouts ?? LONG,
-          maxEventChars: spec.maxEventChars,
-        });
-        const started = performance.now();
-        const events = await runCorrection(itemFor(SINGERS, 'SELECT Name FROM singer'), {
-          engine,
-          schema: SINGERS,
-          models: MODELS,
-          signal: controller.signal,
-        });
-        expect(performance.now() - started, 'the failure took too long to surface').toBeLessThan(
-          10_000,
-        );
-        const end = outcome(events);
-        expect(end.type).toBe('error');
-        if (end.type !== 'error') return;
-        expect(end.stage).toBe('bam');
-        expect(end.cancelled).toBe(spec.expect.cancelled ?? false);
-        expect(end.error).toBeInstanceOf(StageError);
-        const cause = (end.error as StageError).cause;
-        expect(cause, `${cause.name}: ${cause.message}`).toBeInstanceOf(spec.expect.error);
-        expect(cause.message).toMatch(spec.expect.message);
-        expect(end.message).not.toMatch(STACK_TRACE);
-        expect(end.message).toMatch(
-          spec.expect.cancelled ? /^Cancelled during stage bam/ : /^Stage bam failed: /,
-        );
-      } finally {
-        clearTimeout(timer);
-        await server?.close();
-      }
+      const events = await runCorrection(itemFor(SINGERS, 'SELECT Name FROM singer'), {
+        engine: brokenEngine,
+        schema: SINGERS,
+        models: MODELS,
+      });
+      const end = outcome(events);
+      expect(end.type).toBe('error');
+      if (end.type !== 'error') return;
+      expect(end.message).toBe(
+        "Stage bam failed: internal error: Cannot read properties of undefined (reading 'content')",
+      );
+      expect(end.cancelled).toBe(false);
     },
-  }));
+  };
+  return [
+    contract,
+    ...SPECS.map(
+      (spec): HostileCase => ({
+        category: 'engines',
+        name: spec.name,
+        expected: `error event at stage bam: ${spec.expect.error.name}${spec.expect.cancelled ? ' (cancelled)' : ''}`,
+        async run() {
+          const refused = spec.name.startsWith('connection refused');
+          const server = refused ? undefined : await startServer(spec.handler);
+          const baseUrl = server?.baseUrl ?? `http://127.0.0.1:${await closedPort()}/v1`;
+          const controller = new AbortController();
+          const timer =
+            spec.abortAfterMs === undefined
+              ? undefined
+              : setTimeout(() => controller.abort(), spec.abortAfterMs);
+          try {
+            const engine = new OpenAiHttpEngine({
+              baseUrl,
+              timeouts: spec.timeouts ?? LONG,
+              maxEventChars: spec.maxEventChars,
+            });
+            const started = performance.now();
+            const events = await runCorrection(itemFor(SINGERS, 'SELECT Name FROM singer'), {
+              engine,
+              schema: SINGERS,
+              models: MODELS,
+              signal: controller.signal,
+            });
+            expect(
+              performance.now() - started,
+              'the failure took too long to surface',
+            ).toBeLessThan(10_000);
+            const end = outcome(events);
+            expect(end.type).toBe('error');
+            if (end.type !== 'error') return;
+            expect(end.stage).toBe('bam');
+            expect(end.cancelled).toBe(spec.expect.cancelled ?? false);
+            expect(end.error).toBeInstanceOf(StageError);
+            const cause = (end.error as StageError).cause;
+            expect(cause, `${cause.name}: ${cause.message}`).toBeInstanceOf(spec.expect.error);
+            expect(cause.message).toMatch(spec.expect.message);
+            expect(end.message).not.toMatch(STACK_TRACE);
+            expect(end.message).toMatch(
+              spec.expect.cancelled ? /^Cancelled during stage bam/ : /^Stage bam failed: /,
+            );
+          } finally {
+            clearTimeout(timer);
+            await server?.close();
+          }
+        },
+      }),
+    ),
+  ];
 }
