@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHINOOK } from '../paths';
 import { launch, type TestBrowser } from './support/chromium';
@@ -11,7 +13,26 @@ describe('browser: WebGPU on SwiftShader', () => {
   let browser: TestBrowser;
 
   beforeAll(async () => {
-    server = await serveStatic(inject('distDir'));
+    // The shipped manifest plus one model whose files exist but whose library is not
+    // WebAssembly: it gets past our checks, so web-llm's own worker must report the failure.
+    const dist = inject('distDir');
+    const manifest = JSON.parse(readFileSync(join(dist, 'models-manifest.json'), 'utf8'));
+    manifest.models.push({
+      ...manifest.models.find((m: { id: string }) => m.id === 'share-bam-q4f32_1-MLC'),
+      id: 'broken-lib-q4f32_1-MLC',
+      displayName: 'Broken library (test) · q4f32_1',
+      modelUrl: 'models/broken/',
+      modelLibUrl: 'models/libs/broken-webgpu.wasm',
+    });
+    server = await serveStatic(dist, '/share/', {
+      'models-manifest.json': JSON.stringify(manifest),
+      'models/broken/resolve/main/mlc-chat-config.json': JSON.stringify({
+        context_window_size: 4096,
+        tokenizer_files: ['tokenizer.json'],
+        conv_template: { name: 'phi-3', roles: {}, seps: [], stop_str: [], stop_token_ids: [] },
+      }),
+      'models/libs/broken-webgpu.wasm': 'this is not WebAssembly',
+    });
     browser = await launch({ webgpu: true });
     await browser.page.goto(server.url);
     await browser.page.locator('[data-testid="gpu-status"] [data-state]').waitFor();
@@ -52,7 +73,26 @@ describe('browser: WebGPU on SwiftShader', () => {
       }
     }
     await page.getByTestId('storage').waitFor();
+    // web-llm's cache API answered on the page for the runnable models.
+    const q4f32 = page.locator('[data-testid="model-row"][data-model="share-lom-q4f32_1-MLC"]');
+    await q4f32.getByText('not downloaded').waitFor();
   });
+
+  it("reports web-llm's own failure from its worker, as a message", async () => {
+    const { page } = browser;
+    const row = page.locator('[data-testid="model-row"][data-model="broken-lib-q4f32_1-MLC"]');
+    await row.getByTestId('model-load').click();
+    const error = row.getByTestId('model-error');
+    await error.waitFor({ timeout: 30_000 });
+    const text = (await error.textContent()) ?? '';
+    expect(text).toMatch(
+      /^broken-lib-q4f32_1-MLC: its model library is not a usable WebAssembly file \(.*WebAssembly\.instantiate\(\): expected magic word/,
+    );
+    expect(text).not.toContain('model files not found');
+    expect(text).not.toMatch(/\bat \w+ \(|\.js:\d+/);
+    expect(await row.getByTestId('model-load').isEnabled()).toBe(true);
+    expect(browser.pageErrors).toEqual([]);
+  }, 40_000);
 
   it('names the missing model folder and the README section when loading fails', async () => {
     const { page } = browser;

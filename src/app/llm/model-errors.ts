@@ -32,6 +32,9 @@ export function explainWebLlmError(error: unknown, modelId: string): string {
     case 'WebGPUNotFoundError':
       return `WebGPU is not available in this browser: ${message}`;
     default:
+      if (/WebAssembly\.instantiate|CompileError/.test(message)) {
+        return `${modelId}: its model library is not a usable WebAssembly file (${message}). Check modelLibUrl in models-manifest.json and the ${PREPARE_SECTION}.`;
+      }
       return `${modelId}: ${message || e.name}`;
   }
 }

@@ -21,8 +21,15 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `dir` on 127.0.0.1 under `subPath` (e.g. '/demo/'), proving the build is path-independent. */
-export async function serveStatic(dir: string, subPath = '/share/'): Promise<StaticServer> {
+/**
+ * Serves `dir` on 127.0.0.1 under `subPath` (e.g. '/demo/'), proving the build is
+ * path-independent. `extra` adds or replaces files by path relative to the site.
+ */
+export async function serveStatic(
+  dir: string,
+  subPath = '/share/',
+  extra: Record<string, string | Uint8Array> = {},
+): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
@@ -33,6 +40,12 @@ export async function serveStatic(dir: string, subPath = '/share/'): Promise<Sta
     }
     let rel = path.slice(subPath.length) || 'index.html';
     if (rel.endsWith('/')) rel += 'index.html';
+    const added = extra[rel];
+    if (added !== undefined) {
+      res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' });
+      res.end(added);
+      return;
+    }
     const file = normalize(join(dir, rel));
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
