@@ -22,6 +22,8 @@ export interface Token {
 export interface SrNames {
   /** Names containing characters outside [A-Za-z0-9_], matched as one identifier after a dot. */
   spaced: string[];
+  /** The same names in lower case, grouped by their first character (longest first). */
+  byFirst?: Map<string, string[]>;
 }
 
 const MASK = '[MASK]';
@@ -58,7 +60,14 @@ const IDENT_PART = /[A-Za-z0-9_$\u00C0-\uFFFF]/;
 export function srNames(names: Iterable<string>): SrNames {
   const spaced = [...new Set([...names].filter((n) => /[^A-Za-z0-9_]/.test(n)))];
   spaced.sort((a, b) => b.length - a.length);
-  return { spaced };
+  const byFirst = new Map<string, string[]>();
+  for (const n of spaced) {
+    const lower = n.toLowerCase();
+    const list = byFirst.get(lower[0] ?? '') ?? [];
+    list.push(lower);
+    byFirst.set(lower[0] ?? '', list);
+  }
+  return { spaced, byFirst };
 }
 
 /** Splits SR text into tokens. Never throws: unknown characters become `other` tokens. */
@@ -106,8 +115,11 @@ export function tokenize(src: string, names?: SrNames): Token[] {
       continue;
     }
     if (names && (afterDot() || isWordStart(src, i))) {
-      const hit = names.spaced.find(
-        (n) => lower.startsWith(n.toLowerCase(), i) && !IDENT_PART.test(src[i + n.length] ?? ' '),
+      const candidates = names.byFirst
+        ? (names.byFirst.get(lower[i] ?? '') ?? [])
+        : names.spaced.map((n) => n.toLowerCase());
+      const hit = candidates.find(
+        (n) => lower.startsWith(n, i) && !IDENT_PART.test(src[i + n.length] ?? ' '),
       );
       if (hit) {
         push('ident', i, i + hit.length);
