@@ -99,11 +99,8 @@ export async function runLoad(ref: ReferenceSet, n: number): Promise<LoadReport>
     })) {
       if (event.type === 'result') {
         results++;
-        // An empty recorded SQL cannot be replayed faithfully (the recording keeps only
-        // the extracted SQL, and "```sqlite\n\n```" extracts as "ite" by the reference's
-        // rule), so only non-empty recordings are compared.
         const recorded = ref.finalSql?.get(item.idx);
-        if (recorded) {
+        if (recorded !== undefined) {
           checked++;
           if (event.result.finalSql !== recorded) mismatches++;
         }

@@ -44,8 +44,11 @@ export function recordingOf(ref: ReferenceSet): Map<string, Map<number, Recorded
   if (ref.finalSql) {
     // The recordings keep only the post-processed SQL of stage 5, so replay re-wraps it.
     const answers = new Map<number, RecordedResponse>();
-    for (const [idx, sql] of ref.finalSql)
-      answers.set(idx, { response: '```sqlite\n' + sql + '\n```' });
+    // An empty recorded SQL came from an empty answer: replay it as one (a fenced empty
+    // block would read as "ite" under the reference's extraction rules).
+    for (const [idx, sql] of ref.finalSql) {
+      answers.set(idx, { response: sql === '' ? '' : '```sqlite\n' + sql + '\n```' });
+    }
     recording.set('generator', answers);
   }
   return recording;

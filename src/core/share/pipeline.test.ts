@@ -189,3 +189,23 @@ describe('correct() failure paths', () => {
     );
   });
 });
+
+describe('correct() stage 5', () => {
+  it('takes an empty generator answer as it is (no SLM retry rule)', async () => {
+    const engine = new ScriptedEngine((_call, req) =>
+      req.meta?.stage === 'generator' ? '' : '```SR\nx\n```',
+    );
+    const events = await run(item, engine);
+    const last = events.at(-1);
+    expect(last?.type === 'result' && last.result.finalSql).toBe('');
+    expect(engine.requests.filter((r) => r.meta?.stage === 'generator')).toHaveLength(1);
+  });
+
+  it('replays item 120 of spider2sqlite, whose recorded final SQL is empty, as empty', async () => {
+    const empty = ref.items.find((i) => ref.finalSql?.get(i.idx) === '');
+    expect(empty).toBeDefined();
+    const events = await run(empty!, new ReplayEngine(recordingOf(ref)));
+    const last = events.at(-1);
+    expect(last?.type === 'result' && last.result.finalSql).toBe('');
+  });
+});

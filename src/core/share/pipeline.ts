@@ -253,7 +253,9 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
           usage = addUsage(usage, chunk.usage);
         }
       }
-      if (!isInvalidResponse(response)) break;
+      // The empty-answer retry belongs to the reference's SLM runner (stages 1-4); its
+      // generator call (stage 5) takes whatever the LLM answered.
+      if (stage === 'generator' || !isInvalidResponse(response)) break;
       if (attempts > maxRetries) {
         response = INVALID_RESPONSE;
         break;
