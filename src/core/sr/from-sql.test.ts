@@ -90,17 +90,23 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
-  it('groups with named aggregates and names the counted table when no column does', () => {
+  it('groups with aggregates referred to by their text, and names the counted table when no column does', () => {
     expect(
       sr(
         'SELECT city, SUM(amount) AS total FROM orders JOIN customers ON customer_id = customers.id GROUP BY city ORDER BY total DESC',
       ),
     ).toBe(
       [
-        'df1 = df.groupby(customers.city).agg(total = sum(orders.amount))',
-        'df2 = df1.orderby(by = total, desc)',
-        'res = df2.select(customers.city, total)',
+        'df1 = df.groupby(customers.city).agg(sum(orders.amount))',
+        'df2 = df1.orderby(by = sum(orders.amount), desc)',
+        'res = df2.select(customers.city, sum(orders.amount))',
       ].join('\n'),
+    );
+    expect(sr('SELECT city, COUNT(*) FROM customers GROUP BY city HAVING COUNT(*) > 2')).toBe(
+      "df1 = df.groupby(customers.city).having(element = count(), filter = '> 2')\nres = df1.select(customers.city, count())",
+    );
+    expect(sr('SELECT city, COUNT(*) FROM customers GROUP BY city')).toBe(
+      'df1 = df.groupby(customers.city).count()\nres = df1.select(customers.city, count)',
     );
     expect(sr('SELECT COUNT(*) FROM orders')).toBe('res = df.count(orders.*)');
   });

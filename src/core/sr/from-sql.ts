@@ -56,6 +56,8 @@ class Writer {
   private tmp = 0;
   /** CTE name (lower case) -> variable holding its result. */
   private ctes = new Map<string, string>();
+  /** Inside a CTE or derived table: select aliases are names later steps use, so keep them. */
+  private keepAliases = false;
   /** SR of aggregates the grouped frame names (`sum(t.c)` -> `total`). */
   private aggNames = new Map<string, string>();
   /**
@@ -85,10 +87,14 @@ class Writer {
   /** Writes the steps of a query; returns the SR expression (or variable) of its result. */
   query(q: SqlQuery, target: string | undefined): string {
     for (const cte of q.with) {
-      const name = cte.name;
-      const value = this.query(cte.query, name);
-      if (value !== name) this.emit(`${name} = ${value}`);
-      this.ctes.set(name.toLowerCase(), name);
+      // BAM names intermediate results dfN and keeps the aliases later steps refer to.
+      const saved = this.keepAliases;
+      this.keepAliases = true;
+      const value = this.query(cte.query, undefined);
+      this.keepAliases = saved;
+      const v = this.nextDf();
+      this.emit(`${v} = ${value}`);
+      this.ctes.set(cte.name.toLowerCase(), v);
     }
     if (q.body.k === 'select') return this.select(q.body, q, target);
     const body = this.body(q.body);
@@ -133,7 +139,10 @@ class Writer {
     let cur = 'df';
     if (s.from?.k === 'derived') {
       const v = this.nextTmp();
+      const saved = this.keepAliases;
+      this.keepAliases = true;
       const value = this.query(s.from.query, v);
+      this.keepAliases = saved;
       if (value !== v) this.emit(`${v} = ${value}`);
       cur = v;
     } else if (s.from?.k === 'table' && this.ctes.has(s.from.name.toLowerCase())) {
@@ -154,32 +163,25 @@ class Writer {
     if (s.groupBy.length) {
       const aggs = this.aggregatesOf(s, q);
       const keys = s.groupBy.map((g) => this.expr(g)).join(', ');
-      // Aliased aggregates become named columns of the grouped frame, as BAM writes them
-      // (`agg(total = sum(t.c))`, later `orderby(by = total)`); a lone COUNT(*) is `.count()`.
+      // BAM's grouping: `.agg(sum(t.c))` referred to by the same text later; a lone
+      // COUNT(*) is `.count()`, referred to as `count`.
       const named = new Map<string, string>();
-      for (const item of s.items) {
-        const text = item.alias && item.expr.k === 'function' ? this.expr(item.expr) : undefined;
-        if (text && aggs.includes(text) && SIMPLE_NAME.test(item.alias!)) {
-          named.set(text, text === 'count()' ? 'count' : item.alias!);
-        }
-      }
       let agg = '';
-      if (aggs.length === 1 && aggs[0] === 'count()' && !named.size) {
+      if (s.having) {
+        // BAM chains HAVING straight onto the grouping.
+        agg = conjuncts(s.having)
+          .map((c) => `.${this.where(c, 'having')}`)
+          .join('');
+      } else if (aggs.length === 1 && aggs[0] === 'count()') {
         agg = '.count()';
         named.set('count()', 'count');
       } else if (aggs.length) {
-        agg = `.agg(${aggs.map((a) => (named.has(a) ? `${named.get(a)} = ${a}` : a)).join(', ')})`;
+        agg = `.agg(${aggs.join(', ')})`;
       }
       this.aggNames = named;
       const v = this.nextDf();
       this.emit(`${v} = ${cur}.groupby(${keys})${agg}`);
       cur = v;
-      for (const cond of s.having ? conjuncts(s.having) : []) {
-        const step = this.where(cond, 'having');
-        const h = this.nextDf();
-        this.emit(`${h} = ${cur}.${step}`);
-        cur = h;
-      }
     } else if (s.having) {
       const step = this.where(s.having, 'having');
       const v = this.nextDf();
@@ -348,7 +350,9 @@ class Writer {
   }
 
   private item(i: SelectItem): string {
-    return this.expr(i.expr);
+    const text = this.expr(i.expr);
+    const named = i.expr.k === 'column' && i.expr.name === i.alias;
+    return this.keepAliases && i.alias && !named ? `${text} as ${srName(i.alias)}` : text;
   }
 
   /** A `where(...)` (or `having(...)`) call for one condition. */
@@ -607,10 +611,7 @@ class Writer {
         return this.expr(aliased);
       return srName(c.name);
     }
-    if (r?.kind === 'derived') {
-      const cte = this.ctes.get(r.source.toLowerCase());
-      return cte ? `${cte}.${srName(r.column)}` : srName(r.column);
-    }
+    if (r?.kind === 'derived') return srName(r.column);
     // Unresolved: a double-quoted word SQLite reads as a string, or a misspelt name.
     if (c.quote === '"' && !c.table) return srString(c.name);
     const table = this.analysis.tableOf(c);
