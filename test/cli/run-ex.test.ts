@@ -43,6 +43,11 @@ describe('share run: before/after execution accuracy on real Spider databases', 
     const baseline = dev.slice(0, n).map((d, i) => (i % 3 === 0 ? d.query : 'SELECT 1'));
     const baselinePath = join(dir, 'baseline.txt');
     writeFileSync(baselinePath, baseline.map((q, i) => `${q}\t${dev[i]!.db_id}`).join('\n') + '\n');
+    // The baseline generator's own token log, beside the baseline (as the reference reads it).
+    writeFileSync(
+      join(dir, 'baseline_token_usage.json'),
+      JSON.stringify({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 }),
+    );
     // A stand-in generator that writes the gold SQL of the question it is asked about.
     const goldOf = new Map<string, string>();
     for (const d of dev.slice(0, n)) if (!goldOf.has(d.question)) goldOf.set(d.question, d.query);
@@ -95,6 +100,18 @@ describe('share run: before/after execution accuracy on real Spider databases', 
       expect(summary.ex.after).toMatchObject({ total: n, correct: n, ex: 100 });
       expect(summary.tokens).toEqual({ prompt: 50 * n, completion: 25 * n, total: 75 * n });
       expect(summary.cost.usd).toBeCloseTo((50 * n * 0.5 + 25 * n * 2) / 1e6, 12);
+      const all = JSON.parse(readFileSync(join(out, 'all_token_usage.json'), 'utf8'));
+      expect(all.per_step[0]).toEqual({
+        prompt_tokens: 100,
+        completion_tokens: 20,
+        total_tokens: 120,
+        step: 'baseline_sql_gpt',
+      });
+      expect(all.grand_total).toEqual({
+        prompt_tokens: 100 + 50 * n,
+        output_tokens: 20 + 25 * n,
+        total_tokens: 120 + 75 * n,
+      });
       const finalSql = JSON.parse(readFileSync(join(out, 'final_sql.json'), 'utf8'));
       expect(finalSql['0']).toBe(`${dev[0]!.query}\t----- bird -----\t${dev[0]!.db_id}`);
     } finally {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseBaseline } from '../../core/batch/baseline';
 import { BatchError, runBatch } from '../../core/batch/batch-run';
-import { pyJsonDumps } from '../../core/batch/py-json';
+import { type PyJson, pyJsonDumps } from '../../core/batch/py-json';
 import { type RunSummary, summarizeStage } from '../../core/batch/summary';
 import { allTokenUsageJson, tokenUsageJson } from '../../core/batch/token-usage';
 import type { ChatEngine } from '../../core/engine/chat-engine';
@@ -309,7 +309,21 @@ export const runCommand: Command = {
       wrote.add('final_sql.json');
       wrote.add('token_usage.json');
     }
-    writePyJson(out, 'all_token_usage.json', allTokenUsageJson(outcome.stages), 2);
+    // Like the reference: the baseline generator's token log, when it lies beside the baseline.
+    const baselineLog = baselinePath.replace(/\.[^./]*$/, '') + '_token_usage.json';
+    let baselineStep: { [k: string]: PyJson } | undefined;
+    if (existsSync(baselineLog)) {
+      try {
+        const parsed: unknown = JSON.parse(readFileSync(baselineLog, 'utf8'));
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+          baselineStep = parsed as { [k: string]: PyJson };
+      } catch {
+        process.stderr.write(
+          `run: ${baselineLog} is not valid JSON; left out of all_token_usage.json\n`,
+        );
+      }
+    }
+    writePyJson(out, 'all_token_usage.json', allTokenUsageJson(outcome.stages, baselineStep), 2);
     wrote.add('all_token_usage.json');
 
     const stages = STAGES.flatMap((stage: StageName) => {

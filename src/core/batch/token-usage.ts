@@ -66,11 +66,17 @@ export function tokenUsageJson(generator: readonly StageResult[]): PyJson {
   };
 }
 
-/** `all_token_usage.json`: every step's totals (SHARE steps, then the generator's). */
+/**
+ * `all_token_usage.json`: every step's totals (the baseline generator's when its token log
+ * is given, SHARE's steps, then the generator's), as the reference writes it.
+ */
 export function allTokenUsageJson(
   stages: Partial<Record<StageName, readonly StageResult[]>>,
+  baselineStep?: { [k: string]: PyJson },
 ): PyJson {
-  const steps: { [k: string]: PyJson }[] = [];
+  const steps: { [k: string]: PyJson }[] = baselineStep
+    ? [{ ...baselineStep, step: 'baseline_sql_gpt' }]
+    : [];
   for (const stage of ['bam', 'mask', 'sam', 'lom'] as const) {
     const results = stages[stage];
     if (!results) continue;
@@ -84,15 +90,10 @@ export function allTokenUsageJson(
   }
   const gen = stages.generator;
   if (gen) steps.push(generatorSummary(gen));
-  const prompt = steps.reduce((n, s) => n + (s.prompt_tokens as number), 0);
-  const output = steps.reduce(
-    (n, s) =>
-      n +
-      ((s.output_tokens as number | undefined) ?? 0) +
-      ((s.completion_tokens as number | undefined) ?? 0),
-    0,
-  );
-  const total = steps.reduce((n, s) => n + (s.total_tokens as number), 0);
+  const num = (v: PyJson | undefined): number => (typeof v === 'number' ? v : 0);
+  const prompt = steps.reduce((n, s) => n + num(s.prompt_tokens), 0);
+  const output = steps.reduce((n, s) => n + num(s.output_tokens) + num(s.completion_tokens), 0);
+  const total = steps.reduce((n, s) => n + num(s.total_tokens), 0);
   return {
     grand_total: { prompt_tokens: prompt, output_tokens: output, total_tokens: total },
     per_step: steps,
