@@ -84,6 +84,20 @@ describe('srToSql', () => {
     );
   });
 
+  it('reads a selected result as a table of its own when a later step continues from it', () => {
+    const sql = compile(
+      "df1 = df.where(element = singer.Age, filter = '> 30')\ntmp_res1 = df1.select(singer.Country, singer.Age)\nres = tmp_res1.where(element = singer.Age, filter = '< 45').select(singer.Country).distinct()",
+    );
+    expect(sql).toMatch(/FROM \(SELECT/);
+    expect(
+      sameRows(
+        rows(sql),
+        rows('SELECT DISTINCT Country FROM singer WHERE Age > 30 AND Age < 45'),
+        false,
+      ),
+    ).toBe(true);
+  });
+
   it('reports what it cannot compile, naming the step', () => {
     const result = srToSql(
       "df1 = df.where(element = singer.Age, filter = '> 30')\nres = df1.pivot(singer.Name)",

@@ -16,7 +16,7 @@ export type SrToSqlResult =
 /** A dataframe state: what a chain of SR calls has built so far. */
 interface Frame {
   /** Variable whose (finished) result this frame reads from, instead of schema tables. */
-  source?: { name: string; query: SqlQuery };
+  source?: { name: string; query: SqlQuery; columns?: string[] };
   tables: string[];
   filters: SqlExpr[];
   groupBy: SqlExpr[];
@@ -179,7 +179,7 @@ class Compiler {
       const lower = e.name.toLowerCase();
       if (lower === 'df' && !e.quote) return { kind: 'frame', frame: emptyFrame() };
       const bound = this.env.get(lower);
-      if (bound) return { kind: 'frame', frame: clone(bound) };
+      if (bound) return { kind: 'frame', frame: this.continueFrom(bound, e.name) };
     }
     if (e.kind === 'call' && e.callee.kind === 'member') {
       const target = this.value(e.callee.object, frame);
@@ -188,6 +188,20 @@ class Compiler {
       }
     }
     return { kind: 'expr', expr: this.expr(e, frame) };
+  }
+
+  /**
+   * A chain continuing from a step's variable: more of the same frame (BAM's steps filter,
+   * group, order and limit one frame); once it selected, its result is a table of its own
+   * (a derived table named after the variable).
+   */
+  private continueFrom(bound: Frame, name: string): Frame {
+    const finished = bound.select !== undefined && !bound.set;
+    if (!finished) return clone(bound);
+    const f = emptyFrame();
+    const query = this.toQuery(bound);
+    f.source = { name: name.replace(/[^A-Za-z0-9_]/g, '_'), query, columns: outputNames(bound) };
+    return f;
   }
 
   private frameOf(e: SrExpr, frame: Frame | undefined): Frame | undefined {
@@ -622,6 +636,8 @@ class Compiler {
     }
     const named = f?.named.get(lower);
     if (named) return named;
+    const fromSource = f?.source?.columns?.find((c) => c.toLowerCase() === lower);
+    if (fromSource) return { k: 'column', table: f!.source!.name, name: fromSource };
     const bound = this.env.get(lower);
     if (bound) return { k: 'subquery', query: this.toQuery(bound) };
     const tables = this.index.columns.get(lower);
@@ -648,6 +664,9 @@ class Compiler {
       const lower = object.name.toLowerCase();
       const table = this.index.tables.get(lower);
       if (table && !this.env.has(lower)) {
+        // A column the derived table this frame reads from selected: read it from there.
+        const fromSource = f?.source?.columns?.find((c) => c.toLowerCase() === name.toLowerCase());
+        if (fromSource) return { k: 'column', table: f!.source!.name, name: fromSource };
         this.useTable(f, table);
         if (name === '*') return { k: 'star', table };
         const known = this.index.qualified.get(`${table}.${name}`.toLowerCase());
@@ -829,6 +848,21 @@ function readsRows(e: SqlExpr): boolean {
     return !reads;
   });
   return reads;
+}
+
+/** Names of a frame's result columns (aliases, column names), as a derived table exposes them. */
+function outputNames(f: Frame): string[] | undefined {
+  if (f.set) return outputNames(f.set.left);
+  const items =
+    f.select ?? [...f.groupBy, ...f.aggregates].map((expr) => ({ expr, alias: undefined }));
+  if (!items.length) return undefined;
+  const names: string[] = [];
+  for (const item of items) {
+    if (item.alias) names.push(item.alias);
+    else if (item.expr.k === 'column') names.push(item.expr.name);
+  }
+  for (const [name, expr] of f.named) if (items.some((i) => i.expr === expr)) names.push(name);
+  return names;
 }
 
 function withLimit(q: SqlQuery, frame: Frame): SqlQuery {
