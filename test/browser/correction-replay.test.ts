@@ -114,6 +114,32 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
     expect(browser.pageErrors).toEqual([]);
   }, 60_000);
 
+  it('runs the fast preset: stages 1-2 without a model, the generator only as fallback', async () => {
+    const { page } = browser;
+    const before = replay.received.length;
+    replay.answers = [answers[2]!, answers[3]!, answers[4]!];
+    replay.delayMs = 0;
+    await page.getByTestId('preset-fast').check();
+    await page.getByTestId('correct').click();
+    await page
+      .locator('[data-testid="stage-lom"][data-status="done"]')
+      .waitFor({ timeout: 30_000 });
+    await page.getByTestId('correct').and(page.locator(':enabled')).waitFor({ timeout: 30_000 });
+    const models = replay.received.slice(before).map((r) => r.model);
+    // Stages 1 and 2 ran without a model; this item's corrected trajectory selects from a
+    // table with no foreign-key path to the filtered one, so stage 5 fell back to the model.
+    expect(models).toEqual(['sam', 'lom', 'generator']);
+    expect(await page.getByTestId('notes').textContent()).toMatch(
+      /generator: deterministic stage not possible.*ran the model instead/,
+    );
+    expect(await page.getByTestId('final-sql').textContent()).toBe(ref.finalSql!.get(IDX));
+    expect(await page.getByTestId('stage-bam').textContent()).toContain('deterministic');
+    expect(await page.getByTestId('extracted-bam').textContent()).toMatch(/Matches\.duration/);
+    expect(await page.getByTestId('tokens-saved').textContent()).toMatch(/saved about \d/);
+    await page.getByTestId('preset-faithful').check();
+    expect(browser.pageErrors).toEqual([]);
+  }, 40_000);
+
   it('cancels a running correction with the Cancel button', async () => {
     const { page } = browser;
     replay.answers = [...answers];

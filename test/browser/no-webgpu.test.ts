@@ -34,6 +34,11 @@ describe('browser: without WebGPU', () => {
       .fill('SELECT Name FROM Artist ORDER BY ArtistId LIMIT 2');
     await page.locator('.cm-content').press('Control+Enter');
     await page.getByTestId('rows-initial').getByText('Accept').waitFor();
+    // The SQL's trajectory, computed without a model (the SQL parser runs in the page).
+    await page
+      .getByTestId('preview-bam')
+      .getByText(/Artist\.Name/)
+      .waitFor();
     expect(await page.getByTestId('prompt-bam').textContent()).toContain(
       "schema = ['Artist.ArtistId', 'Artist.Name']",
     );

@@ -6,10 +6,11 @@ import { dotted, mentionedColumns } from '../../core/share/mentioned';
 import {
   type CorrectionResult,
   correct,
+  FAST_OPTIONS,
   type ModelIds,
   type StageRecord,
 } from '../../core/share/pipeline';
-import { sql2srPrompt } from '../../core/share/prompt-builders';
+import { augmentedSchema, sql2srPrompt } from '../../core/share/prompt-builders';
 import { STAGES, type StageName } from '../../core/share/stages';
 import { type DatabaseState, database } from './database.svelte';
 import { type EngineSettings, engineSettings } from './engine-settings.svelte';
@@ -29,6 +30,10 @@ export interface StageView {
   record?: StageRecord;
   /** `table.column` elements the extracted trajectory mentions. */
   touched: string[];
+  /** With no model: the trajectory computed from the SQL without a model. */
+  preview?: string;
+  /** After SAM: the augmented schema LOM and the generator see. */
+  augmented?: string[];
 }
 
 /** Rows of a query, or why there are none. */
@@ -102,7 +107,7 @@ export class CorrectionState {
           apiKey: this.settings.apiKey || undefined,
         }),
         ids: { bam: m.bam, sam: m.sam, lom: m.lom, generator: m.generator || undefined },
-        label: `OpenAI-compatible endpoint ${this.settings.baseUrl}`,
+        label: `OpenAI-compatible endpoint ${this.settings.baseUrl} (${this.settings.preset})`,
       };
     }
     if (this.settings.kind === 'webgpu') {
@@ -110,7 +115,7 @@ export class CorrectionState {
       return {
         engine: this.models.chatEngine(),
         ids: { bam: s.bam, sam: s.sam, lom: s.lom, generator: s.generator || undefined },
-        label: 'local WebGPU models',
+        label: `local WebGPU models (${this.settings.preset})`,
       };
     }
     return undefined;
@@ -152,6 +157,12 @@ export class CorrectionState {
         bam.prompt = sql2srPrompt(item, schema);
         bam.touched = dotted(mentionedColumns(schema, sql));
         for (const s of STAGES) this.stages[s].status = 'skipped';
+        const { deterministicSqlToSr } = await import('../../core/sr/deterministic-stages');
+        const sr = await deterministicSqlToSr(sql, schema).catch((error: Error) => ({
+          ok: false as const,
+          reason: error.message,
+        }));
+        bam.preview = sr.ok ? sr.output : `(no trajectory: ${sr.reason})`;
         return;
       }
       this.controller = new AbortController();
@@ -162,6 +173,7 @@ export class CorrectionState {
         models: chosen.ids,
         columnMeanings,
         signal: this.controller.signal,
+        options: this.settings.preset === 'fast' ? FAST_OPTIONS : undefined,
       })) {
         switch (event.type) {
           case 'stage-start': {
@@ -183,6 +195,9 @@ export class CorrectionState {
             view.status = 'done';
             view.record = event.record;
             view.touched = dotted(mentionedColumns(schema, event.record.extracted));
+            if (event.record.stage === 'sam') {
+              view.augmented = dotted(augmentedSchema(item, schema, event.record.response));
+            }
             break;
           }
           case 'result':
@@ -244,6 +259,8 @@ export class CorrectionState {
         augmentedSchema: this.result?.augmentedSchema,
         generatorPrompt: this.result?.generatorPrompt,
         finalSql: this.result?.finalSql,
+        ranOn: this.result?.ranOn,
+        notes: this.result?.notes,
         error: this.error,
       },
       null,

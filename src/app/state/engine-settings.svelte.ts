@@ -1,5 +1,8 @@
 export type EngineKind = 'webgpu' | 'openai' | 'none';
 
+/** Faithful: every stage on its model. Fast: stages 1, 2 and 5 computed without a model. */
+export type Preset = 'faithful' | 'fast';
+
 export interface EndpointModels {
   bam: string;
   sam: string;
@@ -15,6 +18,7 @@ export class EngineSettings {
   baseUrl = $state('http://127.0.0.1:8000/v1');
   apiKey = $state('');
   models = $state<EndpointModels>({ bam: 'bam', sam: 'sam', lom: 'lom', generator: '' });
+  preset = $state<Preset>('faithful');
   /** The user confirmed that schema, question and SQL go to the endpoint. */
   acknowledged = $state(false);
 
@@ -23,7 +27,9 @@ export class EngineSettings {
       const saved = JSON.parse(localStorage.getItem(KEY) ?? 'null') as {
         baseUrl?: string;
         models?: EndpointModels;
+        preset?: Preset;
       } | null;
+      if (saved?.preset === 'fast') this.preset = 'fast';
       if (saved?.baseUrl) this.baseUrl = saved.baseUrl;
       if (saved?.models) this.models = { ...this.models, ...saved.models };
     } catch {
@@ -32,7 +38,10 @@ export class EngineSettings {
   }
 
   save(): void {
-    localStorage.setItem(KEY, JSON.stringify({ baseUrl: this.baseUrl, models: this.models }));
+    localStorage.setItem(
+      KEY,
+      JSON.stringify({ baseUrl: this.baseUrl, models: this.models, preset: this.preset }),
+    );
   }
 
   /** The endpoint's host, for the warning. */
