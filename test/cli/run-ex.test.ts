@@ -119,4 +119,64 @@ describe('share run: before/after execution accuracy on real Spider databases', 
       await generator.close();
     }
   }, 120_000);
+
+  it('--preset fast computes stages 1, 2 and 5 without a model where it can', async () => {
+    const n = 12;
+    const baselinePath = join(dir, 'fast-baseline.txt');
+    writeFileSync(
+      baselinePath,
+      dev
+        .slice(0, n)
+        .map((d) => `${d.query}\t${d.db_id}`)
+        .join('\n') + '\n',
+    );
+    const server = await startScriptedServer(() => '```SR\ndf1 = df.select(x)\n```');
+    try {
+      const out = join(dir, 'fast');
+      const r = await runAsync([
+        'run',
+        ...[
+          '--dataset',
+          SPIDER,
+          '--format',
+          'spider',
+          '--baseline',
+          baselinePath,
+          '--base-url',
+          server.baseUrl,
+        ],
+        ...[
+          '--model-bam',
+          'b',
+          '--model-sam',
+          's',
+          '--model-lom',
+          'l',
+          '--preset',
+          'fast',
+          '--out',
+          out,
+          '--json',
+        ],
+      ]);
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      const byStage = Object.fromEntries(
+        summary.stages.map((s: { stage: string }) => [s.stage, s]),
+      );
+      // SQL → SR and masking ran here for (nearly) every item; SAM and LOM always on their models.
+      expect(byStage.bam.deterministicItems + byStage.bam.requests).toBe(n);
+      expect(byStage.bam.deterministicItems).toBeGreaterThan(n / 2);
+      expect(byStage.sam).toMatchObject({ requests: n, deterministicItems: 0 });
+      expect(byStage.lom).toMatchObject({ requests: n, deterministicItems: 0 });
+      expect(byStage.generator.model).toBe('deterministic');
+      expect(
+        server.requests.map((q) => q.model).filter((m) => m === 's' || m === 'l'),
+      ).toHaveLength(2 * n);
+      expect(server.requests.length).toBe(byStage.bam.requests + byStage.mask.requests + 2 * n);
+      expect(summary.ex.after.total).toBe(n);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

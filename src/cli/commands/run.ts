@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseBaseline } from '../../core/batch/baseline';
-import { BatchError, runBatch } from '../../core/batch/batch-run';
+import { BatchError, type DeterministicStages, runBatch } from '../../core/batch/batch-run';
 import { type PyJson, pyJsonDumps } from '../../core/batch/py-json';
 import { type RunSummary, summarizeStage } from '../../core/batch/summary';
 import { allTokenUsageJson, tokenUsageJson } from '../../core/batch/token-usage';
@@ -14,10 +14,14 @@ import { STAGE_FILES } from '../../core/reference/reference-set';
 import { type ColumnMeanings, parseColumnMeanings } from '../../core/schema/column-meaning';
 import { SchemaError } from '../../core/schema/errors';
 import { schemaForDb, type TablesJsonEntry } from '../../core/schema/from-tables-json';
-import { type ShareItem, withBirdSuffix } from '../../core/share/item';
+import { type ShareItem, stripBirdSuffix, withBirdSuffix } from '../../core/share/item';
 import { STAGE_ROLE, STAGES, type StageName } from '../../core/share/stages';
-import { maskSr } from '../../core/sr/mask';
-import { indexSchema } from '../../core/sr/schema-names';
+import {
+  type DeterministicOutcome,
+  deterministicMask,
+  deterministicSqlToSr,
+  deterministicSrToSql,
+} from '../../core/sr/deterministic-stages';
 import { integer, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
@@ -60,6 +64,16 @@ const OPTIONS = {
   'timeout-ms': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+const output = (o: DeterministicOutcome): string | undefined => (o.ok ? o.output : undefined);
+
+/** The deterministic stages of the "fast" preset (as the pipeline's FAST_OPTIONS). */
+const FAST_STAGES: DeterministicStages = {
+  bam: async (item, schema) =>
+    output(await deterministicSqlToSr(stripBirdSuffix(item.initialSql), schema)),
+  mask: async (_item, schema, sr) => output(deterministicMask(sr, schema)),
+  generator: async (_item, schema, sr) => output(deterministicSrToSql(sr, schema)),
+};
 
 /** What must not change between a run and its `--resume`. */
 interface RunConfig {
@@ -229,21 +243,13 @@ export const runCommand: Command = {
         checkpoint,
         concurrency,
         signal: controller.signal,
-        maxRetries: preset === 'fast' ? 2 : undefined,
         generatorMaxTokens:
           opts['generator-max-tokens'] === undefined
             ? undefined
             : integer(opts['generator-max-tokens'], 'generator-max-tokens', 'run'),
-        localMask:
-          preset === 'fast'
-            ? (sr, schema) => {
-                try {
-                  return maskSr(sr, indexSchema(schema)).masked;
-                } catch {
-                  return undefined;
-                }
-              }
-            : undefined,
+        // The pipeline's "fast" preset: stages 1, 2 and 5 without a model where they can be
+        // computed (SQL → SR, exact masking, SR → SQL), the model otherwise.
+        deterministic: preset === 'fast' ? FAST_STAGES : undefined,
         onStageStart: (stage, total, already) => {
           bar = new ProgressBar(`run ${stage.padEnd(9)}`);
           if (already > 0)
@@ -330,15 +336,8 @@ export const runCommand: Command = {
       const results = outcome.stages[stage];
       if (!results) return [];
       const role = STAGE_ROLE[stage];
-      const model = role === 'generator' ? models.generator! : models[role];
-      return [
-        summarizeStage(
-          stage,
-          preset === 'fast' && stage === 'mask' ? `${model} (local masking)` : model,
-          results,
-          outcome.wallMs[stage] ?? 0,
-        ),
-      ];
+      const model = (role === 'generator' ? models.generator : models[role]) ?? 'deterministic';
+      return [summarizeStage(stage, model, results, outcome.wallMs[stage] ?? 0)];
     });
     const prompt = stages.reduce((n, s) => n + s.promptTokens, 0);
     const completion = stages.reduce((n, s) => n + s.completionTokens, 0);

@@ -25,7 +25,21 @@ export interface StageResult {
   usage?: ChatUsage;
   durationMs: number;
   firstTokenMs?: number;
+  /** Computed without a model (the "fast" preset's deterministic stages). */
+  deterministic?: boolean;
 }
+
+/**
+ * Stages computed without a model (stage 1 from the SQL, stage 2 by exact masking, stage 5
+ * by compiling the SR); each gets the item, its schema and the previous stage's extracted
+ * SR, and returns the stage's output or `undefined` to fall back to the model.
+ */
+export type DeterministicStages = Partial<
+  Record<
+    'bam' | 'mask' | 'generator',
+    (item: ShareItem, schema: Schema, input: string) => Promise<string | undefined>
+  >
+>;
 
 /** Where finished items are kept so a stopped run resumes without redoing them. */
 export interface Checkpoint {
@@ -51,11 +65,8 @@ export interface BatchDeps {
   /** First back-off in ms (doubles per retry). */
   retryDelayMs?: number;
   generatorMaxTokens?: number;
-  /**
-   * Masks stage 1's SR without a model call (the "fast" preset); `undefined` falls back to
-   * BAM. The result is recorded as a response holding one SR block.
-   */
-  localMask?: (sr: string, schema: Schema) => string | undefined;
+  /** Stages to compute without a model where possible (the "fast" preset). */
+  deterministic?: DeterministicStages;
   now?: () => number;
   onStageStart?: (stage: StageName, total: number, alreadyDone: number) => void;
   onItemDone?: (stage: StageName, done: number, total: number) => void;
@@ -148,26 +159,51 @@ export async function runBatch(
     }
   };
 
-  const ask = async (stage: StageName, item: ShareItem, model: string): Promise<StageResult> => {
+  const ask = async (
+    stage: StageName,
+    item: ShareItem,
+    model: string | undefined,
+  ): Promise<StageResult> => {
     const prompt = promptOf(stage, item);
-    if (stage === 'mask' && deps.localMask) {
+    const det = deps.deterministic?.[stage as 'bam' | 'mask' | 'generator'];
+    if (det) {
       const started = now();
-      const masked = deps.localMask(extracted('bam', item.idx), schemaOf(item));
-      if (masked !== undefined) {
+      const previous: StageName | undefined =
+        stage === 'mask' ? 'bam' : stage === 'generator' ? 'lom' : undefined;
+      const input = previous ? extracted(previous, item.idx) : '';
+      let output: string | undefined;
+      try {
+        output = await det(item, schemaOf(item), input);
+      } catch {
+        output = undefined;
+      }
+      if (output !== undefined) {
+        const fence = stage === 'generator' ? 'sqlite' : 'SR';
         return {
           idx: item.idx,
           prompt,
-          response: '```SR\n' + masked + '\n```',
+          response: `\`\`\`${fence}\n${output}\n\`\`\``,
           attempts: 0,
           durationMs: now() - started,
+          deterministic: true,
         };
       }
+      // Stage 5 without a generator model: no SQL for this item.
+      if (!model)
+        return {
+          idx: item.idx,
+          prompt,
+          response: '',
+          attempts: 0,
+          durationMs: now() - started,
+          deterministic: true,
+        };
     }
     const retries = deps.engineRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       if (deps.signal?.aborted) throw new BatchError(stage, item.idx, 'cancelled', true);
       try {
-        const answer = await requestStage(deps.engine, stage, model, prompt, {
+        const answer = await requestStage(deps.engine, stage, model!, prompt, {
           idx: item.idx,
           signal: deps.signal,
           maxRetries: deps.maxRetries,
@@ -193,7 +229,7 @@ export async function runBatch(
     }
   };
 
-  const runStage = async (stage: StageName, model: string): Promise<void> => {
+  const runStage = async (stage: StageName, model: string | undefined): Promise<void> => {
     const saved = deps.checkpoint.load(stage);
     const done = new Map<number, StageResult>();
     for (const [idx, r] of saved) if (byIdx.has(idx)) done.set(idx, r);
@@ -229,8 +265,8 @@ export async function runBatch(
   for (const stage of STAGES) {
     const role = STAGE_ROLE[stage];
     const model = role === 'generator' ? deps.models.generator : deps.models[role];
-    if (stage === 'generator' && !model) break;
-    await runStage(stage, model!);
+    if (stage === 'generator' && !model && !deps.deterministic?.generator) break;
+    await runStage(stage, model);
     if (stage === 'sam') {
       for (const item of items) {
         const response = results.get('sam')!.get(item.idx)!.response;

@@ -13,6 +13,8 @@ export interface StageSummary {
   completionTokens: number;
   /** Items whose server reported no usage. */
   missingUsage: number;
+  /** Items computed without a model (the "fast" preset). */
+  deterministicItems: number;
   /** Wall time of the stage in this process (0 when it was complete already). */
   wallMs: number;
   latencyMs: { mean: number; p50: number; p95: number };
@@ -63,6 +65,7 @@ export function summarizeStage(
     promptTokens: t.prompt,
     completionTokens: t.completion,
     missingUsage: t.missing,
+    deterministicItems: results.filter((r) => r.deterministic).length,
     wallMs,
     latencyMs: {
       mean: durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0,
