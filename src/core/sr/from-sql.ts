@@ -344,6 +344,17 @@ class Writer {
           return `.select(${this.expr(e.args[0]!)}).distinct().count()`;
         if (e.args.length === 1 && !s.distinct) return `.count(${this.expr(e.args[0]!)})`;
       }
+      // A lone SUM is written as a selection summed (BAM's usual form for SUM, not for AVG/MAX/MIN).
+      if (
+        e.k === 'function' &&
+        e.name.toLowerCase() === 'sum' &&
+        !e.over &&
+        !e.distinct &&
+        e.args.length === 1 &&
+        !s.distinct
+      ) {
+        return `.select(${this.expr(e.args[0]!)}).sum()`;
+      }
     }
     const list = items.map((i) => this.item(i)).join(', ');
     return s.distinct ? `.select(${list}).distinct()` : `.select(${list})`;
@@ -374,7 +385,7 @@ class Writer {
   }
 
   private simpleCondition(cond: SqlExpr): { element: string; filter: string } | undefined {
-    const c = cond.k === 'nested' ? cond.expr : cond;
+    const c = this.stringsForUnknownNames(cond.k === 'nested' ? cond.expr : cond);
     switch (c.k) {
       case 'binary': {
         const ops: Record<string, string> = {
@@ -446,6 +457,29 @@ class Writer {
       }
       default:
         return undefined;
+    }
+  }
+
+  /** SQLite reads a double-quoted word that names no column as a string: so do we. */
+  private stringsForUnknownNames(e: SqlExpr): SqlExpr {
+    const fix = (x: SqlExpr): SqlExpr =>
+      x.k === 'column' &&
+      x.quote === '"' &&
+      !x.table &&
+      this.analysis.resolve(x)?.kind === 'unknown'
+        ? { k: 'literal', type: 'string', value: x.name }
+        : x;
+    switch (e.k) {
+      case 'binary':
+        return { ...e, left: fix(e.left), right: fix(e.right) };
+      case 'between':
+        return { ...e, low: fix(e.low), high: fix(e.high) };
+      case 'like':
+        return { ...e, pattern: fix(e.pattern) };
+      case 'in':
+        return e.list ? { ...e, list: e.list.map(fix) } : e;
+      default:
+        return e;
     }
   }
 

@@ -259,8 +259,8 @@ class Compiler {
       case 'max':
       case 'min': {
         const fn = name === 'mean' ? 'AVG' : name.toUpperCase();
-        const agg = this.aggregateCall(fn, args, f);
         if (f.groupBy.length && !f.select) {
+          const agg = this.aggregateCall(fn, args, f);
           f.named.set(name === 'mean' ? 'avg' : name, agg);
           f.aggregates.push(agg);
           return { kind: 'frame', frame: f };
@@ -280,7 +280,7 @@ class Compiler {
             f.select = [{ expr: { k: 'function', name: fn, args: [item], distinct, star: false } }];
           return { kind: 'frame', frame: f };
         }
-        f.select = [{ expr: agg }];
+        f.select = [{ expr: this.aggregateCall(fn, args, f) }];
         return { kind: 'frame', frame: f };
       }
       case 'select':
