@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import initSqlJs, { type Database } from 'sql.js';
 import { schemaForDb, type TablesJsonEntry } from '../../core/schema/from-tables-json';
+import type { Schema } from '../../core/schema/schema';
 import { initSqlParser } from '../../core/sql/parse';
 import { roundtrip } from '../../core/sr/roundtrip';
 import { parseOptions, required } from '../args';
@@ -48,7 +49,14 @@ export const roundtripCommand: Command = {
           db = new SQL.Database(readFileSync(file));
           dbs.set(item.db_id, db);
         }
-        const schema = schemaForDb(tables, item.db_id);
+        let schema: Schema;
+        try {
+          schema = schemaForDb(tables, item.db_id);
+        } catch (error) {
+          if (opts.verbose)
+            process.stderr.write(`--- ${item.db_id}: ${(error as Error).message}\n`);
+          continue;
+        }
         const current = db;
         const outcome = roundtrip(item.query, schema, (sql) => current.exec(sql)[0]?.values ?? []);
         if (outcome.compiled) report.compiled++;

@@ -38,7 +38,17 @@ export function roundtrip(sql: string, schema: Schema, run: RunQuery): Roundtrip
   } catch (error) {
     return { compiled: false, match: false, problem: `to SR: ${(error as Error).message}` };
   }
-  const back = srToSql(sr, schema);
+  let back: ReturnType<typeof srToSql>;
+  try {
+    back = srToSql(sr, schema);
+  } catch (error) {
+    return {
+      sr,
+      compiled: false,
+      match: false,
+      problem: `to SQL: internal error: ${(error as Error).message}`,
+    };
+  }
   if (!back.ok)
     return { sr, compiled: false, match: false, problem: `to SQL: ${back.error.message}` };
   let expected: Rows;

@@ -1,5 +1,6 @@
 import type { Schema } from '../schema/schema';
 import type { OrderItem, SelectItem, SqlBody, SqlExpr, SqlQuery, SqlSelect } from '../sql/ast';
+import { SqlUnsupportedError } from '../sql/errors';
 import { printQuery } from '../sql/print';
 import { walk } from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
@@ -132,6 +133,9 @@ export function srToSql(sr: string | SrProgram, schema: Schema): SrToSqlResult {
     return { ok: true, sql: printQuery(query), query };
   } catch (error) {
     if (error instanceof SrCompileError) return { ok: false, error };
+    if (error instanceof SqlUnsupportedError) {
+      return { ok: false, error: new SrCompileError(`the SQL would need ${error.construct}`) };
+    }
     throw error;
   }
 }
