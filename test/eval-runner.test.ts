@@ -52,6 +52,13 @@ describe('WorkerSqlRunner (sql.js, Python sqlite3 semantics)', () => {
     expect(rows((await run([q], 'ignore'))[0])).toEqual([['A']]);
   });
 
+  it('keeps text past a NUL and catches invalid bytes that sql.js would decode as ASCII', async () => {
+    expect(rows((await run(["SELECT 'a' || char(0) || 'b'"]))[0])).toEqual([['a\0b']]);
+    const q = "SELECT CAST(x'80404040' AS TEXT)";
+    expect((await run([q], 'strict'))[0]?.kind).toBe('error');
+    expect(rows((await run([q], 'ignore'))[0])).toEqual([['@@@']]);
+  });
+
   it('refuses a second statement, accepts trailing comments, returns [] for no statement', async () => {
     const [two] = await run(['SELECT 1; SELECT 2']);
     expect(two).toEqual({

@@ -67,8 +67,9 @@ export function executeLikePython(db: Database, sql: string, text: TextMode): Py
       const raw = stmt.get(null, { useBigInt: true }) as PyValue[];
       for (let i = 0; i < raw.length; i++) {
         const v = raw[i];
-        // sql.js decodes text leniently; re-read non-ASCII text as bytes to decode like Python.
-        if (typeof v === 'string' && /[^\x00-\x7f]/.test(v)) {
+        // sql.js decodes text leniently (and stops at a NUL): re-read every text value as its
+        // bytes and decode it as Python does.
+        if (typeof v === 'string') {
           try {
             raw[i] = decodeUtf8(stmt.getBlob(i), text);
           } catch (error) {
