@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs, { type Database } from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPIDER } from '../../../test/paths';
+import { CHINOOK, SPIDER } from '../../../test/paths';
+import { schemaFromSqlite } from '../schema/from-sqlite';
 import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
 import { initSqlParser } from '../sql/parse';
 import { roundtrip, sameRows } from './roundtrip';
@@ -139,5 +140,32 @@ describe('SQL → SR → SQL on Spider gold queries', () => {
     expect(sameRows([[1], [2]], [[2], [1]], false)).toBe(true);
     expect(sameRows([[1], [2]], [[2], [1]], true)).toBe(false);
     expect(sameRows([[1], [1]], [[1]], false)).toBe(false);
+  });
+});
+
+describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read from SQLite)', () => {
+  const queries = [
+    "SELECT a.Title FROM Album a JOIN Artist ar ON a.ArtistId = ar.ArtistId WHERE ar.Name = 'AC/DC'",
+    'SELECT g.Name, COUNT(*) FROM Track t JOIN Genre g ON t.GenreId = g.GenreId GROUP BY g.Name ORDER BY COUNT(*) DESC LIMIT 5',
+    'SELECT c.Country, SUM(i.Total) FROM Invoice i JOIN Customer c ON i.CustomerId = c.CustomerId GROUP BY c.Country HAVING SUM(i.Total) > 100',
+    'SELECT COUNT(DISTINCT t.AlbumId) FROM Track t WHERE t.Milliseconds > 300000',
+    'SELECT Name FROM Track WHERE UnitPrice = (SELECT MAX(UnitPrice) FROM Track) ORDER BY Name LIMIT 3',
+    'SELECT ar.Name FROM Artist ar WHERE ar.ArtistId IN (SELECT ArtistId FROM Album GROUP BY ArtistId HAVING COUNT(*) > 5)',
+    'SELECT e.LastName, COUNT(c.CustomerId) FROM Employee e JOIN Customer c ON c.SupportRepId = e.EmployeeId GROUP BY e.EmployeeId',
+    "SELECT p.Name FROM Playlist p JOIN PlaylistTrack pt ON p.PlaylistId = pt.PlaylistId JOIN Track t ON pt.TrackId = t.TrackId WHERE t.Composer = 'AC/DC'",
+    "SELECT BillingCity FROM Invoice WHERE Total BETWEEN 10 AND 15 UNION SELECT City FROM Customer WHERE Country = 'Brazil'",
+    "SELECT CAST(SUM(CASE WHEN Country = 'USA' THEN 1 ELSE 0 END) AS REAL) * 100 / COUNT(*) FROM Customer",
+    "SELECT DISTINCT g.Name FROM Genre g JOIN Track t ON t.GenreId = g.GenreId JOIN Album a ON t.AlbumId = a.AlbumId WHERE a.Title = 'Let There Be Rock'",
+  ];
+
+  it('gives the same result for each query', async () => {
+    const SQL = await initSqlJs();
+    const chinook = new SQL.Database(readFileSync(CHINOOK));
+    const chinookSchema = schemaFromSqlite(chinook, 'chinook');
+    const misses = queries.filter(
+      (q) => !roundtrip(q, chinookSchema, (sql) => chinook.exec(sql)[0]?.values ?? []).match,
+    );
+    chinook.close();
+    expect(misses).toEqual([]);
   });
 });

@@ -158,7 +158,7 @@ class Compiler {
     let last: Frame | undefined;
     for (const st of p.statements) {
       this.line = st.line;
-      this.stepTables = [];
+      this.stepTables = this.tablesNamedIn(st.value);
       const value = this.value(st.value, undefined);
       if (value.kind !== 'frame') {
         // `res = tmp_res1 + tmp_res2`: a scalar computed from other results.
@@ -175,6 +175,52 @@ class Compiler {
     if (!result) this.fail('the trajectory has no steps');
     this.line = 0;
     return this.toQuery(result);
+  }
+
+  /** Schema tables a step names, directly or through the steps it uses, in order of mention. */
+  private tablesNamedIn(e: SrExpr): string[] {
+    const out: string[] = [];
+    const add = (t: string) => {
+      if (!out.includes(t)) out.push(t);
+    };
+    const visit = (x: SrExpr): void => {
+      switch (x.kind) {
+        case 'name': {
+          const bound = this.env.get(x.name.toLowerCase());
+          if (bound) for (const t of bound.tables) add(t);
+          return;
+        }
+        case 'member': {
+          if (x.object.kind === 'name' && !this.env.has(x.object.name.toLowerCase())) {
+            const table = this.index.tables.get(x.object.name.toLowerCase());
+            if (table) add(table);
+          }
+          visit(x.object);
+          return;
+        }
+        case 'call':
+          visit(x.callee);
+          for (const a of x.args) visit(a.value);
+          return;
+        case 'binary':
+          visit(x.left);
+          visit(x.right);
+          return;
+        case 'unary':
+          visit(x.operand);
+          return;
+        case 'alias':
+          visit(x.expr);
+          return;
+        case 'list':
+          x.items.forEach(visit);
+          return;
+        default:
+          return;
+      }
+    };
+    visit(e);
+    return out;
   }
 
   /** Evaluates an SR expression that is a frame (a chain) or a scalar expression. */
