@@ -66,12 +66,22 @@ describe('share eval (CLI, Spider rules, real Spider dev databases)', () => {
     ).toBe(true);
   });
 
-  it('prints a readable table without --json', () => {
+  it('prints a readable table without --json (two SQL workers)', () => {
     const pred = predictionFile(
       'few.txt',
       dev.map((d) => d.query),
     );
-    const r = runCli(['eval', '--dataset', SPIDER, '--format', 'spider', '--pred', pred]);
+    const r = runCli([
+      'eval',
+      '--dataset',
+      SPIDER,
+      '--format',
+      'spider',
+      '--pred',
+      pred,
+      '--jobs',
+      '2',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/all\s+562 \/ 562\s+100\.00 %/);
     expect(r.stdout).toMatch(/world_1\s+120 \/ 120/);
