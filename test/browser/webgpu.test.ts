@@ -11,6 +11,7 @@ import { type StaticServer, serveStatic } from './support/static-server';
 describe('browser: WebGPU on SwiftShader', () => {
   let server: StaticServer;
   let browser: TestBrowser;
+  let hangingLibRequests = 0;
 
   beforeAll(async () => {
     // The shipped manifest plus one model whose files exist but whose library is not
@@ -24,7 +25,21 @@ describe('browser: WebGPU on SwiftShader', () => {
       modelUrl: 'models/broken/',
       modelLibUrl: 'models/libs/broken-webgpu.wasm',
     });
+    manifest.models.push({
+      ...manifest.models.find((m: { id: string }) => m.id === 'share-bam-q4f32_1-MLC'),
+      id: 'hanging-lib-q4f32_1-MLC',
+      displayName: 'Library that never arrives (test) · q4f32_1',
+      modelUrl: 'models/broken/',
+      modelLibUrl: 'models/libs/hanging-webgpu.wasm',
+    });
     server = await serveStatic(dist, '/share/', {
+      // Answers HEAD (the app's own check) but never finishes a GET (web-llm's download).
+      'models/libs/hanging-webgpu.wasm': (req, res) => {
+        if (req.method === 'GET') hangingLibRequests++;
+        res.writeHead(200, { 'content-type': 'application/wasm' });
+        if (req.method === 'HEAD') res.end();
+        else res.write(new Uint8Array([0, 0x61, 0x73, 0x6d]));
+      },
       'models-manifest.json': JSON.stringify(manifest),
       'models/broken/resolve/main/mlc-chat-config.json': JSON.stringify({
         context_window_size: 4096,
@@ -91,6 +106,35 @@ describe('browser: WebGPU on SwiftShader', () => {
     expect(text).not.toContain('model files not found');
     expect(text).not.toMatch(/\bat \w+ \(|\.js:\d+/);
     expect(await row.getByTestId('model-load').isEnabled()).toBe(true);
+    expect(browser.pageErrors).toEqual([]);
+  }, 40_000);
+
+  it('cancels a model load in progress, from the model manager and from a correction', async () => {
+    const { page } = browser;
+    const row = page.locator('[data-testid="model-row"][data-model="hanging-lib-q4f32_1-MLC"]');
+    await row.getByTestId('model-load').click();
+    // web-llm (in its worker) is downloading the library when Cancel is pressed.
+    await expect.poll(() => hangingLibRequests).toBe(1);
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByTestId('model-error').getByText('loading was cancelled').waitFor();
+    expect(await row.getByTestId('model-load').isEnabled()).toBe(true);
+
+    // The same model as BAM: cancelling the correction while BAM loads stops both.
+    await page.getByRole('button', { name: 'Correct', exact: true }).first().click();
+    await page.getByTestId('db-file').setInputFiles(CHINOOK);
+    await page.getByTestId('db-name').waitFor();
+    await page.getByTestId('model-bam').selectOption('hanging-lib-q4f32_1-MLC');
+    await page.getByTestId('question').fill('How many albums are there?');
+    await page
+      .locator('[data-testid="sql-input"][data-ready="true"] .cm-content')
+      .fill('SELECT count(*) FROM Album');
+    await page.getByTestId('correct').click();
+    await page.locator('[data-testid="stage-bam"][data-status="running"]').waitFor();
+    await expect.poll(() => hangingLibRequests).toBe(2);
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('correction-error').getByText('Cancelled during stage bam').waitFor();
+    await page.getByTestId('model-bam').selectOption('share-bam-q4f32_1-MLC');
+    await page.getByTestId('open-models').click();
     expect(browser.pageErrors).toEqual([]);
   }, 40_000);
 

@@ -53,6 +53,10 @@ export class ModelsState {
   private worker: Worker | undefined;
   private engine: WebWorkerMLCEngine | undefined;
   private loading: Promise<void> | undefined;
+  /** Bumped by abortLoad, so a load cancelled before web-llm started stops too. */
+  private loadGeneration = 0;
+  /** Fails the load in progress (set while `reload` runs). */
+  private cancelLoad: ((error: Error) => void) | undefined;
 
   /** Models this GPU can run (q4f32 only without shader-f16; none without WebGPU). */
   get offered(): ManifestModel[] {
@@ -185,6 +189,7 @@ export class ModelsState {
     };
     for (const m of models)
       set(m.id, { state: 'loading', progress: 0, progressText: 'checking…', error: undefined });
+    const generation = this.loadGeneration;
     try {
       if (!this.gpu?.available)
         throw new ModelUnsupportedError(this.gpu?.reason ?? 'WebGPU is not available');
@@ -197,6 +202,8 @@ export class ModelsState {
         }
         await preflightModel(resolveModelUrls(m, document.baseURI));
       }
+      if (generation !== this.loadGeneration)
+        throw new ModelUnsupportedError('loading was cancelled');
       const started = performance.now();
       const onProgress = (report: InitProgressReport): void => {
         const fetched = /([\d.]+)\s*MB fetched/.exec(report.text);
@@ -228,7 +235,16 @@ export class ModelsState {
         this.engine.setInitProgressCallback(onProgress);
       }
       this.resident = [];
-      await this.engine.reload(ids.length === 1 ? ids[0]! : ids);
+      // A terminated worker never answers, so a cancelled load must not wait for reload.
+      const cancelled = new Promise<never>((_resolve, reject) => {
+        this.cancelLoad = reject;
+      });
+      cancelled.catch(() => {});
+      try {
+        await Promise.race([this.engine.reload(ids.length === 1 ? ids[0]! : ids), cancelled]);
+      } finally {
+        this.cancelLoad = undefined;
+      }
       this.resident = ids;
       for (const m of models) set(m.id, { state: 'loaded', progress: 1, etaSeconds: undefined });
     } catch (error) {
@@ -244,6 +260,8 @@ export class ModelsState {
 
   /** Stops a load in progress by ending the worker (web-llm's own abort leaves no clear state). */
   abortLoad(): void {
+    this.loadGeneration++;
+    this.cancelLoad?.(new ModelUnsupportedError('loading was cancelled'));
     this.terminate();
     for (const status of Object.values(this.statuses)) {
       if (status.state === 'loading')

@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
@@ -28,7 +28,10 @@ export interface StaticServer {
 export async function serveStatic(
   dir: string,
   subPath = '/share/',
-  extra: Record<string, string | Uint8Array> = {},
+  extra: Record<
+    string,
+    string | Uint8Array | ((req: IncomingMessage, res: ServerResponse) => void)
+  > = {},
 ): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
@@ -41,6 +44,10 @@ export async function serveStatic(
     let rel = path.slice(subPath.length) || 'index.html';
     if (rel.endsWith('/')) rel += 'index.html';
     const added = extra[rel];
+    if (typeof added === 'function') {
+      added(req, res);
+      return;
+    }
     if (added !== undefined) {
       res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' });
       res.end(added);
