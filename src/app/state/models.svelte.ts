@@ -285,14 +285,20 @@ export class ModelsState {
   /** The ChatEngine that runs on the selected models, loading them as the residency says. */
   chatEngine(): WebLlmChatEngine {
     return new WebLlmChatEngine({
-      ensure: async (id) => {
+      ensure: async (id, signal) => {
         if (!this.resident.includes(id) || !this.engine) {
-          const roles = ['bam', 'sam', 'lom'] as const;
-          const ids =
-            this.residency === 'all'
-              ? [...new Set(roles.map((r) => this.selected[r]).concat(id))]
-              : [id];
-          await this.load(ids.filter(Boolean));
+          // "All three resident" keeps BAM, SAM and LOM loaded together; the generator
+          // (stage 5, last) replaces them.
+          const share = (['bam', 'sam', 'lom'] as const).map((r) => this.selected[r]);
+          const ids = this.residency === 'all' && share.includes(id) ? share : [id];
+          // Cancelling a correction while its model loads stops the load too.
+          const onAbort = (): void => this.abortLoad();
+          signal?.addEventListener('abort', onAbort, { once: true });
+          try {
+            await this.load(ids.filter(Boolean));
+          } finally {
+            signal?.removeEventListener('abort', onAbort);
+          }
         }
         return this.engine!;
       },
