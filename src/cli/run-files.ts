@@ -26,7 +26,7 @@ export function writeAtomic(path: string, text: string): void {
 export class FileCheckpoint implements Checkpoint {
   private readonly dir: string;
 
-  constructor(out: string) {
+  constructor(private readonly out: string) {
     this.dir = join(out, CHECKPOINT_DIR);
     mkdirSync(this.dir, { recursive: true });
   }
@@ -38,7 +38,7 @@ export class FileCheckpoint implements Checkpoint {
   load(stage: StageName): Map<number, StageResult> {
     const results = new Map<number, StageResult>();
     const path = this.path(stage);
-    if (!existsSync(path)) return results;
+    if (!existsSync(path)) return this.fromReferenceFile(stage);
     for (const line of readFileSync(path, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       try {
@@ -52,6 +52,38 @@ export class FileCheckpoint implements Checkpoint {
         }
       } catch {
         // A line cut short by a crash: that item is simply redone.
+      }
+    }
+    return results;
+  }
+
+  /**
+   * A stage file of the reference pipeline's own output folder (`--resume` on a reference
+   * run continues it): its items count as done, without accounting.
+   */
+  private fromReferenceFile(stage: StageName): Map<number, StageResult> {
+    const results = new Map<number, StageResult>();
+    const path = join(this.out, STAGE_FILES[stage]);
+    if (stage === 'generator' || !existsSync(path)) return results;
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const r = JSON.parse(line) as { idx?: unknown; prompt?: unknown; response?: unknown };
+        if (
+          Number.isInteger(r.idx) &&
+          typeof r.prompt === 'string' &&
+          typeof r.response === 'string'
+        ) {
+          results.set(r.idx as number, {
+            idx: r.idx as number,
+            prompt: r.prompt,
+            response: r.response,
+            attempts: 1,
+            durationMs: 0,
+          });
+        }
+      } catch {
+        return new Map();
       }
     }
     return results;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -219,4 +219,18 @@ describe('share run against a loopback replay server (spider2sqlite recordings)'
     expect(html).toContain('new Chart(');
     expect(html).not.toMatch(/<script[^>]+src=/);
   });
+
+  it("continues the reference pipeline's own output folder with --resume", async () => {
+    const ref = join(dir, 'reference-run');
+    mkdirSync(ref);
+    for (const stage of ['bam', 'mask'] as const)
+      copyFileSync(join(SPIDER2SQLITE, STAGE_FILES[stage]), join(ref, STAGE_FILES[stage]));
+    const from = server.log.length;
+    const r = await startRun(server, ref, ['--resume']).done;
+    expect(r.code).toBe(0);
+    const asked = server.log.slice(from);
+    expect(new Set(asked.map((e) => e.stage))).toEqual(new Set(['sam', 'lom', 'generator']));
+    expect(asked).toHaveLength(3 * ITEMS);
+    expect(readFileSync(join(ref, 'final_sql.json'), 'utf8')).toBe(recorded('final_sql.json'));
+  }, 120_000);
 });
