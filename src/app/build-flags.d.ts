@@ -1,2 +1,5 @@
 /** Set by the build (src/build/vite-config.ts): true in a kiosk build. */
 declare const __SHARE_KIOSK__: boolean;
+
+/** The installed @mlc-ai/web-llm version, set by the build. */
+declare const __WEB_LLM_VERSION__: string;

@@ -5,6 +5,10 @@ export interface DemoQuestion {
   evidence: string;
   wrongSql: string;
   explanation: string;
+  /** The SQL that answers the question (the static demo runs both). */
+  correctSql?: string;
+  /** The kind of mistake the wrong SQL makes (e.g. `wrong-column`). */
+  mistake?: string;
 }
 
 /** The demo set: which database file, its id for the prompts, and the questions. */

@@ -47,6 +47,10 @@ export class SqlClient implements SqlDatabase {
   private currentSchema: Schema | undefined;
   /** How many times a runaway query forced a restart (shown to the user, used by tests). */
   restarts = 0;
+  /** How many times the worker failed on its own (an uncaught error) and was replaced. */
+  crashes = 0;
+  /** Told when the worker failed and was replaced (the message says what happened). */
+  onCrash: ((message: string) => void) | undefined;
 
   private spawn(): Comlink.Remote<SqlWorkerApi> {
     this.worker = new Worker(new URL('../../../workers/sql.worker.ts', import.meta.url), {
@@ -54,7 +58,38 @@ export class SqlClient implements SqlDatabase {
       name: 'sql',
     });
     this.api = Comlink.wrap<SqlWorkerApi>(this.worker);
+    const worker = this.worker;
+    const failed = (detail: string): void => {
+      if (this.worker === worker) void this.recover(detail);
+    };
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      failed(event.message || 'an uncaught error');
+    });
+    worker.addEventListener('messageerror', () => failed('a message it could not read'));
     return this.api;
+  }
+
+  /**
+   * The worker failed outside any call's control (an uncaught error, memory exhausted):
+   * calls in flight fail with a message, and a fresh worker reopens the kept bytes.
+   */
+  private async recover(detail: string): Promise<void> {
+    this.crashes++;
+    for (const stop of this.inFlight)
+      stop(new DbError(`the database worker failed (${detail}) and was restarted; run it again`));
+    this.inFlight.clear();
+    this.kill();
+    let message = `The database worker failed (${detail}). It was restarted`;
+    try {
+      if (this.bytes) {
+        await this.reopen();
+        message += ` and ${this.name} was reopened; nothing was lost.`;
+      } else message += '.';
+    } catch (error) {
+      message += `, but the database could not be reopened: ${(error as Error).message}`;
+    }
+    this.onCrash?.(message);
   }
 
   private kill(): void {

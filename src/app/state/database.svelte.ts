@@ -18,7 +18,15 @@ export class DatabaseState {
   notice = $state<string | undefined>();
   profiles = $state<Record<string, ColumnProfile[]>>({});
   restarts = $state(0);
+  /** Set when the sql worker failed and was replaced (what happened, for the user). */
+  crashNotice = $state<string | undefined>();
   private readonly client = new SqlClient();
+
+  constructor() {
+    this.client.onCrash = (message) => {
+      this.crashNotice = message;
+    };
+  }
 
   /** Opens a file the user picked or dropped, and keeps a copy in IndexedDB. */
   async openFile(file: File): Promise<void> {

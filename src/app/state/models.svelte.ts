@@ -282,6 +282,12 @@ export class ModelsState {
     this.resident = [];
   }
 
+  /** The web-llm engine with `id` resident, loading it if needed (the benchmark page). */
+  async engineWith(id: string): Promise<WebWorkerMLCEngine> {
+    if (!this.resident.includes(id) || !this.engine) await this.load([id]);
+    return this.engine!;
+  }
+
   /** The ChatEngine that runs on the selected models, loading them as the residency says. */
   chatEngine(): WebLlmChatEngine {
     return new WebLlmChatEngine({
