@@ -12,11 +12,7 @@ function fakeStream(): { stream: NodeJS.WriteStream; text: () => string } {
 
 describe('ProgressBar', () => {
   it('draws done/total with elapsed time and an ETA, and ends the line', () => {
-    let text = '';
-    const stream = {
-      isTTY: false,
-      write: (s: string) => ((text += s), true),
-    } as unknown as NodeJS.WriteStream;
+    const sink = fakeStream();
     const bar = new ProgressBar('run bam', sink.stream, true);
     bar.update(5, 10);
     expect(sink.text()).toMatch(/^\rrun bam [█░]{30} 5\/10 · \d+s elapsed · ETA \d+s/);
@@ -27,11 +23,7 @@ describe('ProgressBar', () => {
   });
 
   it('stays silent when stderr is not a terminal', () => {
-    let text = '';
-    const stream = {
-      isTTY: false,
-      write: (s: string) => ((text += s), true),
-    } as unknown as NodeJS.WriteStream;
+    const sink = fakeStream();
     new ProgressBar('eval', sink.stream).update(1, 2);
     expect(sink.text()).toBe('');
   });
