@@ -62,6 +62,8 @@ const OPTIONS = {
   'price-input': { type: 'string' },
   'price-output': { type: 'string' },
   'timeout-ms': { type: 'string' },
+  'request-timeout-s': { type: 'string' },
+  retries: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -210,11 +212,19 @@ export const runCommand: Command = {
 
     const checkpoint = new FileCheckpoint(out);
     const apiKey = opts['api-key'] ?? process.env.OPENAI_API_KEY;
+    const requestTimeoutMs =
+      opts['request-timeout-s'] === undefined
+        ? undefined
+        : 1000 * integer(opts['request-timeout-s'], 'request-timeout-s', 'run');
     const engines = new Map<string, OpenAiHttpEngine>();
     const engineFor = (url: string): OpenAiHttpEngine => {
       let e = engines.get(url);
       if (!e) {
-        e = new OpenAiHttpEngine({ baseUrl: url, apiKey });
+        e = new OpenAiHttpEngine({
+          baseUrl: url,
+          apiKey,
+          ...(requestTimeoutMs ? { timeouts: { totalMs: requestTimeoutMs } } : {}),
+        });
         engines.set(url, e);
       }
       return e;
@@ -243,6 +253,7 @@ export const runCommand: Command = {
         checkpoint,
         concurrency,
         signal: controller.signal,
+        engineRetries: integer(opts.retries, 'retries', 'run', 3),
         generatorMaxTokens:
           opts['generator-max-tokens'] === undefined
             ? undefined
