@@ -112,15 +112,17 @@ export function modelOutputCases(): HostileCase[] {
     {
       category: 'model-output',
       name: `an empty answer every time: ${MAX_INVALID_RETRIES} retries, then ${INVALID_RESPONSE}`,
-      expected: `${MAX_INVALID_RETRIES + 1} attempts per stage, response ${INVALID_RESPONSE}`,
+      expected: `${MAX_INVALID_RETRIES + 1} attempts per SLM stage, response ${INVALID_RESPONSE}; the generator's empty answer taken once, as the reference does`,
       async run() {
         const { result, events } = await correctWith(() => '');
-        for (const record of result.stages) {
+        for (const record of result.stages.filter((r) => r.stage !== 'generator')) {
           expect(record.attempts).toBe(MAX_INVALID_RETRIES + 1);
           expect(record.response).toBe(INVALID_RESPONSE);
         }
+        expect(stageOf(result, 'generator')).toMatchObject({ attempts: 1, response: '' });
+        expect(result.finalSql).toBe('');
         const retries = events.filter((e) => e.type === 'retry');
-        expect(retries).toHaveLength(MAX_INVALID_RETRIES * 5);
+        expect(retries).toHaveLength(MAX_INVALID_RETRIES * 4);
       },
     },
     {
