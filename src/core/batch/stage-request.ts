@@ -1,43 +1,15 @@
-import type { ChatEngine, ChatMessage, ChatUsage } from '../engine/chat-engine';
+import type { ChatEngine, ChatUsage } from '../engine/chat-engine';
 import {
-  GREEDY_DECODING,
   INVALID_RESPONSE,
   isInvalidResponse,
   MAX_INVALID_RETRIES,
+  type StageDecoding,
+  stageDecoding,
+  stageMessages,
 } from '../share/decoding';
-import { SYSTEM_PROMPT } from '../share/prompts';
 import type { StageName } from '../share/stages';
 
-/** Decoding of one stage's request. */
-export interface StageDecoding {
-  temperature: number;
-  topP: number;
-  maxTokens: number;
-  stop: string[];
-}
-
-/** The reference's decoding: SHARE models greedy with 3000 tokens and stop strings; the
- * generator through `api_infer` (temperature 0, top_p 1, 1024 tokens, no stop). */
-export function stageDecoding(stage: StageName, generatorMaxTokens = 1024): StageDecoding {
-  if (stage === 'generator')
-    return { temperature: 0, topP: 1, maxTokens: generatorMaxTokens, stop: [] };
-  return {
-    temperature: GREEDY_DECODING.temperature,
-    topP: GREEDY_DECODING.topP,
-    maxTokens: GREEDY_DECODING.maxTokens,
-    stop: [...GREEDY_DECODING.stop],
-  };
-}
-
-/** The messages of a stage: system + user for SHARE's models, the user message alone for stage 5. */
-export function stageMessages(stage: StageName, prompt: string): ChatMessage[] {
-  return stage === 'generator'
-    ? [{ role: 'user', content: prompt }]
-    : [
-        { role: 'system', content: SYSTEM_PROMPT },
-        { role: 'user', content: prompt },
-      ];
-}
+export { type StageDecoding, stageDecoding, stageMessages };
 
 /** What one request of a stage gave. */
 export interface StageAnswer {

@@ -10,10 +10,11 @@ import {
   estimateTokens,
 } from '../sr/deterministic-stages';
 import {
-  GREEDY_DECODING,
   INVALID_RESPONSE,
   isInvalidResponse,
   MAX_INVALID_RETRIES,
+  stageDecoding,
+  stageMessages,
 } from './decoding';
 import { extractSql, extractSr } from './extract';
 import type { ShareItem } from './item';
@@ -216,13 +217,8 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
     const model =
       stage === 'generator' ? deps.models.generator! : deps.models[STAGE_ROLE[stage] as 'bam'];
     // Stage 5 went to a hosted LLM as a single user message in the reference run.
-    const messages: ChatMessage[] =
-      stage === 'generator'
-        ? [{ role: 'user', content: prompt }]
-        : [
-            { role: 'system', content: SYSTEM_PROMPT },
-            { role: 'user', content: prompt },
-          ];
+    const messages = stageMessages(stage, prompt);
+    const decoding = stageDecoding(stage);
     const maxRetries = deps.maxRetries ?? MAX_INVALID_RETRIES;
     const startedAt = now();
     let response = '';
@@ -238,10 +234,7 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
       for await (const chunk of deps.engine.chat({
         model,
         messages,
-        temperature: GREEDY_DECODING.temperature,
-        topP: GREEDY_DECODING.topP,
-        maxTokens: GREEDY_DECODING.maxTokens,
-        stop: [...GREEDY_DECODING.stop],
+        ...decoding,
         signal: deps.signal,
         meta: { stage, idx: item.idx },
       })) {
