@@ -11,9 +11,10 @@ const REDIRECT_HOSTS: Record<string, string[]> = {
 /**
  * Where a user may run an OpenAI-compatible endpoint without rebuilding: this machine.
  * A meta CSP is fixed when the page loads, so an endpoint elsewhere must be added at
- * build time (`SHARE_WEB_CONNECT_SRC`) or by a CSP header on the host.
+ * build time (`SHARE_WEB_CONNECT_SRC`) or by a CSP header on the host. (CSP has no syntax
+ * for an IPv6 literal such as [::1]: use 127.0.0.1 or localhost.)
  */
-export const LOOPBACK_ENDPOINTS = ['http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*'];
+export const LOOPBACK_ENDPOINTS = ['http://127.0.0.1:*', 'http://localhost:*'];
 
 /** The origins (scheme://host[:port]) of the absolute model URLs of a manifest. */
 export function manifestOrigins(manifest: unknown): string[] {

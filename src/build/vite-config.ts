@@ -89,6 +89,14 @@ export function shareViteConfig(options: ShareBuildOptions): UserConfig {
       __WEB_LLM_VERSION__: JSON.stringify(webLlmVersion(options.root)),
     },
     plugins: [
+      {
+        // Vite's import.meta.env.DEV follows NODE_ENV (a build inside vitest says DEV):
+        // the service worker must know whether it runs under the dev server.
+        name: 'share-dev-flag',
+        config: (_config, env) => ({
+          define: { __SHARE_DEV_SERVER__: JSON.stringify(env.command === 'serve') },
+        }),
+      },
       svelte(),
       modelsManifest(options.manifestPath),
       cspMeta(options),

@@ -14,7 +14,7 @@ export class OfflineState {
   /** Whether the browser reports being offline. */
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
 
-  /** Registers the worker (production builds only) and warms the runtime-cached files. */
+  /** Registers the worker (built sites only, not the dev server) and warms the runtime-cached files. */
   async register(extraWarm: string[] = []): Promise<void> {
     addEventListener('online', () => {
       this.online = true;
@@ -22,7 +22,7 @@ export class OfflineState {
     addEventListener('offline', () => {
       this.online = false;
     });
-    if (import.meta.env.DEV || !('serviceWorker' in navigator)) {
+    if (__SHARE_DEV_SERVER__ || !('serviceWorker' in navigator)) {
       this.status = 'unsupported';
       return;
     }
