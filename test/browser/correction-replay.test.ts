@@ -105,6 +105,23 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
       expect(normalizeSetOrder(sent), stage).toBe(normalizeSetOrder(recorded));
     });
     expect(replay.received[0]!.body.temperature).toBe(0);
+
+    // Copy puts the corrected SQL on the clipboard; Export JSON holds the whole correction.
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(server.url).origin,
+    });
+    await page.getByTestId('copy-sql').click();
+    await page.getByText('Copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(ref.finalSql!.get(IDX));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-json').click(),
+    ]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(exported.stages.map((r: { stage: string }) => r.stage)).toEqual([...STAGES]);
+    expect(exported.stages[0].prompt).toBe(replay.received[0]!.messages.at(-1)!.content);
+    expect(exported.finalSql).toBe(ref.finalSql!.get(IDX));
+    expect(exported.inputs.question).toBe(item.question);
     // Nothing went anywhere but the app's own origin and the endpoint the user configured.
     const origins = new Set(browser.requests.map((u) => new URL(u).origin));
     origins.delete('null'); // data: and blob: URLs
