@@ -78,6 +78,13 @@ describe('browser: open, keep and forget a database', () => {
     await page.getByTestId('db-name').waitFor();
     await expect.poll(() => tables.count()).toBe(11);
 
+    // Search narrows the list; opening a table shows its column profiles.
+    await page.getByRole('searchbox', { name: 'Search tables and columns' }).fill('invoice');
+    await expect.poll(() => tables.count()).toBe(2);
+    await page.getByRole('searchbox', { name: 'Search tables and columns' }).fill('');
+    await page.getByRole('button', { name: /Album/ }).click();
+    await page.getByText('347 non-null · 347 distinct').first().waitFor();
+
     await page.getByTestId('db-forget').click();
     await page.getByTestId('db-none').waitFor();
     expect(await tables.count()).toBe(0);
