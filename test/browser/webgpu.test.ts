@@ -165,6 +165,20 @@ describe('browser: WebGPU on SwiftShader', () => {
     );
     await page.getByTestId('rows-initial').getByText('347').waitFor();
 
+    // A prompt that cannot fit the context window is refused before any model loads.
+    const modelRequests = server.requests.filter((p) => p.includes('/models/')).length;
+    await page
+      .locator('[data-testid="sql-input"][data-ready="true"] .cm-content')
+      .fill(`SELECT ${'AlbumId, '.repeat(3000)}Title FROM Album`);
+    await page.getByTestId('correct').click();
+    await page
+      .getByTestId('correction-error')
+      .getByText(
+        /Stage bam failed: the prompt \(at least \d+ tokens\) does not fit the 4096-token context window of share-bam-q4f32_1-MLC/,
+      )
+      .waitFor();
+    expect(server.requests.filter((p) => p.includes('/models/')).length).toBe(modelRequests);
+
     await page.waitForTimeout(300);
     expect(browser.pageErrors).toEqual([]);
     expect(browser.consoleErrors.filter((e) => /uncaught|unhandled/i.test(e))).toEqual([]);

@@ -3,14 +3,17 @@ import type { ChatChunk, ChatEngine, ChatRequest } from '../../core/engine/chat-
 import { EngineAbortError, EngineError } from '../../core/engine/errors';
 import { explainWebLlmError } from './model-errors';
 
-/** Characters per token assumed when checking a prompt against a context window (cautious). */
-const CHARS_PER_TOKEN = 3.2;
+/**
+ * Characters per token assumed by the check before sending: more than Phi-3's tokenizer
+ * averages on SQL and schemas, so the check only refuses prompts that surely do not fit.
+ * web-llm then counts exactly before prefill (ContextWindowSizeExceededError, explained).
+ */
+const MAX_CHARS_PER_TOKEN = 6;
 
-/** An estimate of a chat's prompt tokens, erring on the high side. */
-export function estimatePromptTokens(messages: ChatRequest['messages']): number {
+/** A lower bound on a chat's prompt tokens (so the early check never refuses a fitting prompt). */
+export function minimumPromptTokens(messages: ChatRequest['messages']): number {
   const chars = messages.reduce((n, m) => n + m.content.length, 0);
-  // Chat template tokens per message.
-  return Math.ceil(chars / CHARS_PER_TOKEN) + 8 * messages.length;
+  return Math.floor(chars / MAX_CHARS_PER_TOKEN);
 }
 
 /** What the engine needs from the model manager. */
@@ -29,10 +32,11 @@ export class WebLlmChatEngine implements ChatEngine {
 
   async *chat(request: ChatRequest): AsyncIterable<ChatChunk> {
     const context = this.host.contextWindow(request.model);
-    const estimate = estimatePromptTokens(request.messages);
-    if (estimate >= context) {
+    const atLeast = minimumPromptTokens(request.messages);
+    if (atLeast >= context) {
+      // Refused before any model is downloaded or loaded for it.
       throw new EngineError(
-        `the prompt (about ${estimate} tokens) does not fit the ${context}-token context window of ${request.model}; shorten the SQL, question or evidence, or use a database with fewer columns`,
+        `the prompt (at least ${atLeast} tokens) does not fit the ${context}-token context window of ${request.model}; shorten the SQL, question or evidence, or use a database with fewer columns`,
       );
     }
     if (request.signal?.aborted) throw new EngineAbortError();
@@ -55,7 +59,8 @@ export class WebLlmChatEngine implements ChatEngine {
         messages: request.messages,
         temperature: request.temperature,
         top_p: request.topP,
-        max_tokens: Math.max(1, Math.min(request.maxTokens, context - estimate)),
+        // web-llm stops generating when the context window is full (finish_reason "length").
+        max_tokens: request.maxTokens,
         stop: request.stop,
         stream: true,
         stream_options: { include_usage: true },
