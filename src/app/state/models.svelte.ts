@@ -10,6 +10,7 @@ import {
 import { toWebLlmRecord } from '../../core/manifest/web-llm-record';
 import { explainWebLlmError, ModelUnsupportedError } from '../llm/model-errors';
 import { preflightModel } from '../llm/preflight';
+import { etaSeconds, progressMegabytes } from '../llm/progress';
 import { type GpuReport, probeWebGpu } from '../llm/webgpu-probe';
 import { WebLlmChatEngine } from '../llm/webllm-chat-engine';
 
@@ -206,18 +207,13 @@ export class ModelsState {
         throw new ModelUnsupportedError('loading was cancelled');
       const started = performance.now();
       const onProgress = (report: InitProgressReport): void => {
-        const fetched = /([\d.]+)\s*MB fetched/.exec(report.text);
         const elapsed = (performance.now() - started) / 1000;
-        const eta =
-          report.progress > 0.01 && report.progress < 1
-            ? (elapsed * (1 - report.progress)) / report.progress
-            : undefined;
         for (const m of models) {
           set(m.id, {
             progress: report.progress,
             progressText: report.text,
-            fetchedMB: fetched ? Number(fetched[1]) : undefined,
-            etaSeconds: eta,
+            fetchedMB: progressMegabytes(report.text),
+            etaSeconds: etaSeconds(report.progress, elapsed),
           });
         }
       };
