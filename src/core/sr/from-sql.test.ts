@@ -63,8 +63,12 @@ describe('sqlToSr (BAM style)', () => {
   });
 
   it('keeps simple aggregate subqueries inline and others as tmp_res steps', () => {
-    expect(sr('SELECT name FROM customers WHERE id = (SELECT MAX(customer_id) FROM orders)')).toBe(
-      'df1 = df.where(element = customers.id, filter = max(orders.customer_id))\nres = df1.select(customers.name)',
+    expect(
+      sr(
+        'SELECT name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE o.amount = (SELECT MAX(amount) FROM orders)',
+      ),
+    ).toBe(
+      'df1 = df.where(element = orders.amount, filter = max(orders.amount))\nres = df1.select(customers.name)',
     );
     expect(
       sr(
@@ -106,9 +110,86 @@ describe('sqlToSr (BAM style)', () => {
       "df1 = df.groupby(customers.city).having(element = count(), filter = '> 2')\nres = df1.select(customers.city, count())",
     );
     expect(sr('SELECT city, COUNT(*) FROM customers GROUP BY city')).toBe(
-      'df1 = df.groupby(customers.city).count()\nres = df1.select(customers.city, count)',
+      'res = df.groupby(customers.city).count()',
+    );
+    expect(sr('SELECT COUNT(*), city FROM customers GROUP BY city')).toBe(
+      'df1 = df.groupby(customers.city).count()\nres = df1.select(count, customers.city)',
     );
     expect(sr('SELECT COUNT(*) FROM orders')).toBe('res = df.count(orders.*)');
+  });
+
+  it('writes the row with the largest value as a top-1 ordering, as BAM does', () => {
+    const top = sqlToSr(
+      parseSql('SELECT name FROM customers WHERE id = (SELECT MAX(id) FROM customers)'),
+      schema,
+    );
+    expect(top.sr).toBe(
+      'df1 = df.orderby(by = customers.id, desc).limit(1)\nres = df1.select(customers.name)',
+    );
+    expect(top.approximations[0]).toMatch(/MAX\/MIN subquery/);
+    expect(
+      sr(
+        "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Oslo' AND o.amount = (SELECT MIN(amount) FROM orders WHERE amount > 0)",
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        'df2 = df1.orderby(by = orders.amount).limit(1)',
+        'res = df2.select(customers.name)',
+      ].join('\n'),
+    );
+  });
+
+  it('follows BAM in ranges, alternatives, IN lists, years, ordering and names', () => {
+    // A range on one column is one step; alternatives of several conditions become frames.
+    expect(sr('SELECT name FROM customers WHERE id > 1 AND id < 9')).toBe(
+      "df1 = df.where(element = customers.id, filter = '> 1').where(element = customers.id, filter = '< 9')\nres = df1.select(customers.name)",
+    );
+    expect(
+      sr(
+        "SELECT name FROM customers WHERE (city = 'Oslo' AND id > 2) OR (city = 'Bergen' AND id < 5)",
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo').where(element = customers.id, filter = '> 2')",
+        "df2 = df.where(element = customers.city, filter = 'Bergen').where(element = customers.id, filter = '< 5')",
+        'res = df1.union(df2).select(customers.name)',
+      ].join('\n'),
+    );
+    expect(sr("SELECT name FROM customers WHERE city IN ('Oslo', 'Bergen')")).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        "df2 = df.where(element = customers.city, filter = 'Bergen')",
+        'res = df1.union(df2).select(customers.name)',
+      ].join('\n'),
+    );
+    expect(sr("SELECT id FROM orders WHERE strftime('%Y', `Order Date`) = '2011'")).toBe(
+      'df1 = df.where(element = orders.`Order Date`, filter = "like \'2011%\'")\nres = df1.select(orders.id)',
+    );
+    // Ordered by an aggregate it does not show: the groups are ordered directly.
+    expect(
+      sr('SELECT customer_id FROM orders GROUP BY customer_id ORDER BY SUM(amount) DESC LIMIT 1'),
+    ).toBe(
+      'df1 = df.groupby(orders.customer_id).orderby(by = sum(orders.amount), desc).limit(1)\nres = df1.select(orders.customer_id)',
+    );
+    expect(sr('SELECT DISTINCT city FROM customers ORDER BY city LIMIT 2')).toBe(
+      'res = df.select(customers.city).distinct().orderby(by = customers.city).limit(2)',
+    );
+    expect(sr('SELECT name FROM customers ORDER BY city, name')).toBe(
+      'df1 = df.orderby(by = [customers.city, customers.name])\nres = df1.select(customers.name)',
+    );
+    // Computed items keep their names; plain columns and aggregates do not.
+    expect(
+      sr("SELECT name AS n, name || ' ' || city AS label, COUNT(*) AS total FROM customers"),
+    ).toBe(
+      "res = df.select(customers.name, customers.name || ' ' || customers.city as label, count())",
+    );
+    // COUNT(*) over a table that is only looked up through a foreign key: `count()`.
+    expect(
+      sr(
+        'SELECT COUNT(*) FROM orders o JOIN customers c ON o.customer_id = c.id WHERE o.amount > 5',
+      ),
+    ).toBe("df1 = df.where(element = orders.amount, filter = '> 5')\nres = df1.count()");
   });
 
   it('writes set operations over earlier results and reports what it only approximates', () => {

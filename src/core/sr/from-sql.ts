@@ -29,7 +29,7 @@ const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group
  */
 export function sqlToSr(query: SqlQuery, schema: Schema): SqlToSrResult {
   const analysis = analyzeSql(query, schema);
-  const writer = new Writer(analysis);
+  const writer = new Writer(analysis, schema);
   const result = writer.query(query, 'res');
   if (result !== 'res') writer.emit(`res = ${result}`);
   return { sr: writer.lines.join('\n'), approximations: [...new Set(writer.approximations)] };
@@ -70,7 +70,10 @@ class Writer {
   /** Select-list aliases of the query being written -> their expressions. */
   private aliases = new Map<string, SqlExpr>();
 
-  constructor(private readonly analysis: SqlAnalysis) {}
+  constructor(
+    private readonly analysis: SqlAnalysis,
+    private readonly schema: Schema,
+  ) {}
 
   emit(line: string): void {
     this.lines.push(line);
@@ -154,12 +157,51 @@ class Writer {
         this.approximations.push(`${j.kind} JOIN (written as a plain join)`);
       }
     }
-    for (const cond of s.where ? conjuncts(s.where) : []) {
-      const step = this.where(cond);
+    const conds = s.where ? conjuncts(s.where) : [];
+    const top = this.topOne(s, q, conds);
+    const union = top || s.groupBy.length || s.having ? undefined : this.unionParts(s, q, conds);
+    if (union) {
+      const frames = union.map((parts) => {
+        const v = this.nextDf();
+        this.emit(`${v} = ${cur}.${parts.map((c) => this.where(c)).join('.')}`);
+        return v;
+      });
+      cur =
+        frames[0]! +
+        frames
+          .slice(1)
+          .map((f) => `.union(${f})`)
+          .join('');
+    }
+    // Consecutive conditions on the same column (a range) share one step, as BAM writes them.
+    const rest = union ? [] : conds.filter((c) => c !== top?.cond);
+    for (let i = 0; i < rest.length; i++) {
+      let step = this.where(rest[i]!);
+      const element = this.elementOf(rest[i]!);
+      while (
+        element !== undefined &&
+        i + 1 < rest.length &&
+        this.elementOf(rest[i + 1]!) === element &&
+        !isEquality(rest[i]!) &&
+        !isEquality(rest[i + 1]!)
+      )
+        step += `.${this.where(rest[++i]!)}`;
       const v = this.nextDf();
       this.emit(`${v} = ${cur}.${step}`);
       cur = v;
     }
+    if (top) {
+      this.approximations.push(
+        'a MAX/MIN subquery (written as the first row in order; ties dropped)',
+      );
+      const v = this.nextDf();
+      this.emit(
+        `${v} = ${cur}.orderby(by = ${this.expr(top.by)}${top.desc ? ', desc' : ''}).limit(1)`,
+      );
+      cur = v;
+    }
+    let groupedOrder = false;
+    let bareGroup: string | undefined;
     if (s.groupBy.length) {
       const aggs = this.aggregatesOf(s, q);
       const keys = s.groupBy.map((g) => this.expr(g)).join(', ');
@@ -179,9 +221,37 @@ class Writer {
         agg = `.agg(${aggs.join(', ')})`;
       }
       this.aggNames = named;
+      // Ordered by an aggregate the select does not show: BAM orders the groups directly
+      // (`groupby(k).orderby(by = count(t.c), desc).limit(1)`).
+      const orderOnly =
+        !s.having &&
+        q !== undefined &&
+        q.orderBy.length > 0 &&
+        aggs.length > 0 &&
+        this.aggregatesOf(s, undefined).length === 0;
       const v = this.nextDf();
-      this.emit(`${v} = ${cur}.groupby(${keys})${agg}`);
-      cur = v;
+      if (orderOnly) {
+        this.aggNames = new Map();
+        this.emit(
+          `${v} = ${cur}.groupby(${keys})${this.orderBy(q!)}${q!.limit ? this.limit(q!) : ''}`,
+        );
+        cur = v;
+        groupedOrder = true;
+      } else if (
+        !s.having &&
+        !s.distinct &&
+        !this.keepAliases &&
+        !q?.orderBy.length &&
+        !q?.limit &&
+        this.selectsKeysThenAggregates(s, aggs)
+      ) {
+        // `SELECT k, COUNT(*) … GROUP BY k`: the grouping is the result (`res = df1.groupby(k).count()`).
+        this.df--;
+        bareGroup = `${cur}.groupby(${keys})${agg}`;
+      } else {
+        this.emit(`${v} = ${cur}.groupby(${keys})${agg}`);
+        cur = v;
+      }
     } else if (s.having) {
       const step = this.where(s.having, 'having');
       const v = this.nextDf();
@@ -199,14 +269,17 @@ class Writer {
       return result;
     }
     const ordered = q !== undefined && q.orderBy.length > 0;
-    if (ordered) {
+    // SELECT DISTINCT … ORDER BY: BAM orders the distinct selection (`select(a).distinct().orderby(…)`).
+    const distinctOrder = ordered && s.distinct && !s.groupBy.length;
+    if (ordered && !groupedOrder && !distinctOrder) {
       const step = `${this.orderBy(q!)}${q!.limit ? this.limit(q!) : ''}`;
       const v = this.nextDf();
       this.emit(`${v} = ${cur}${step}`);
       cur = v;
     }
-    let result = `${cur}${this.projection(s)}`;
-    if (!ordered && q?.limit) result += this.limit(q);
+    let result = bareGroup ?? `${cur}${this.projection(s)}`;
+    if (distinctOrder) result += `${this.orderBy(q!)}${q!.limit ? this.limit(q!) : ''}`;
+    if (!ordered && q?.limit && !top) result += this.limit(q);
     this.aliases = savedAliases;
     this.qualifiers = savedQualifiers;
     this.countTable = savedCountTable;
@@ -262,8 +335,108 @@ class Writer {
       }
       return mapChildren(e, rewrite);
     };
-    const items = s.items.map((i) => this.expr(dropRedundantParens(rewrite(i.expr))));
+    // BAM keeps the parentheses of a ratio written without CAST, and drops them around a CAST one.
+    const items = s.items.map((i) =>
+      this.expr(hasCast(i.expr) ? dropRedundantParens(rewrite(i.expr)) : rewrite(i.expr)),
+    );
     return items.join(', ');
+  }
+
+  /**
+   * `c = (SELECT MAX(c) FROM t WHERE …)` as BAM mostly writes it: the row with the largest
+   * value, `orderby(by = c, desc).limit(1)` after the other conditions. BAM does so when the
+   * subquery has its own conditions (usually repeating the outer ones), or when the whole
+   * query is one table with that one condition; otherwise it keeps `filter = max(t.c)`.
+   */
+  private topOne(
+    s: SqlSelect,
+    q: SqlQuery | undefined,
+    conds: SqlExpr[],
+  ): { cond: SqlExpr; by: SqlExpr; desc: boolean } | undefined {
+    if (!q || s.groupBy.length || s.having || q.orderBy.length || s.distinct) return undefined;
+    if (
+      q.limit &&
+      !(unnest(q.limit).k === 'literal' && (unnest(q.limit) as { value: string }).value === '1')
+    )
+      return undefined;
+    if (q.offset) return undefined;
+    for (const cond of conds) {
+      const c = unnest(cond);
+      if (c.k !== 'binary' || c.op !== '=') continue;
+      const [col, sub] =
+        unnest(c.right).k === 'subquery' ? [c.left, unnest(c.right)] : [c.right, unnest(c.left)];
+      if (sub.k !== 'subquery' || isValue(col)) continue;
+      const sq = sub.query;
+      const b = sq.body;
+      if (b.k !== 'select' || sq.with.length || sq.orderBy.length || sq.limit) continue;
+      if (b.groupBy.length || b.having || b.items.length !== 1 || b.distinct) continue;
+      const f = unnest(b.items[0]!.expr);
+      if (f.k !== 'function' || f.over || f.distinct || f.args.length !== 1) continue;
+      const name = f.name.toLowerCase();
+      if (name !== 'max' && name !== 'min') continue;
+      const single = s.joins.length === 0 && s.from?.k === 'table' && conds.length === 1;
+      if (!b.where && !single) continue;
+      return { cond, by: col, desc: name === 'max' };
+    }
+    return undefined;
+  }
+
+  /**
+   * A WHERE that BAM splits into frames joined by `union`: alternatives of several conditions
+   * (`(a AND b) OR (c AND d)`: one frame per alternative), or a single `c IN (v1, v2)` in a
+   * plain selection (one frame per value). Each part lists the conditions of one frame.
+   */
+  private unionParts(
+    s: SqlSelect,
+    q: SqlQuery | undefined,
+    conds: SqlExpr[],
+  ): SqlExpr[][] | undefined {
+    if (conds.length !== 1) return undefined;
+    const c = unnest(conds[0]!);
+    if (c.k === 'binary' && c.op === 'OR') {
+      const alternatives = disjuncts(c).map((d) => conjuncts(unnest(d)));
+      if (!alternatives.some((a) => a.length > 1)) return undefined;
+      if (!alternatives.every((a) => a.every((x) => this.simpleCondition(x, true))))
+        return undefined;
+      return alternatives;
+    }
+    if (c.k === 'in' && !c.not && c.list && c.list.length > 1 && c.list.every(isLiteral)) {
+      if (q?.orderBy.length || q?.limit || s.distinct) return undefined;
+      if (this.aggregatesOf(s, q).length) return undefined;
+      return c.list.map((v) => [{ k: 'binary', op: '=', left: c.expr, right: v } as SqlExpr]);
+    }
+    return undefined;
+  }
+
+  /** True when the select list is the group keys (in order) followed by aggregates only. */
+  private selectsKeysThenAggregates(s: SqlSelect, aggs: string[]): boolean {
+    const keys = s.groupBy.map((g) => this.expr(g));
+    const items = s.items.map((i) => this.expr(i.expr));
+    if (items.length < keys.length) return false;
+    if (!keys.every((k, i) => items[i] === k)) return false;
+    const rest = items.slice(keys.length);
+    return rest.every(
+      (t) => aggs.includes(t) || (aggs.length === 1 && aggs[0] === 'count()' && t === 'count'),
+    );
+  }
+
+  /** The column a simple condition filters on (its SR text), if it is a simple one. */
+  private elementOf(cond: SqlExpr): string | undefined {
+    const c = unnest(cond);
+    const e =
+      c.k === 'binary' && ['<', '>', '<=', '>=', '<>', '='].includes(c.op)
+        ? isValue(c.left)
+          ? c.right
+          : isValue(c.right)
+            ? c.left
+            : undefined
+        : c.k === 'between' || c.k === 'like' || c.k === 'isnull'
+          ? c.expr
+          : undefined;
+    if (!e || unnest(e).k !== 'column') return undefined;
+    if (c.k === 'binary' && unnest(c.left).k === 'subquery') return undefined;
+    if (c.k === 'binary' && unnest(c.right).k === 'subquery') return undefined;
+    return this.expr(unnest(e));
   }
 
   private unreferencedTable(s: SqlSelect, q: SqlQuery | undefined): string | undefined {
@@ -291,7 +464,16 @@ class Writer {
     for (const r of refs) {
       if (r?.k !== 'table') continue;
       const table = this.analysis.tables.find((t) => t.toLowerCase() === r.name.toLowerCase());
-      if (table && !used.has(table.toLowerCase())) return table;
+      if (!table || used.has(table.toLowerCase())) continue;
+      // A table that a named table points to by a foreign key adds no rows to the count
+      // (each row has one match): BAM writes `count()`, and so do we.
+      const lookedUp = this.schema.foreignKeys.some(
+        (fk) =>
+          fk.toTable.toLowerCase() === table.toLowerCase() &&
+          used.has(fk.fromTable.toLowerCase()) &&
+          fk.fromTable.toLowerCase() !== table.toLowerCase(),
+      );
+      if (!lookedUp) return table;
     }
     return undefined;
   }
@@ -320,6 +502,9 @@ class Writer {
   }
 
   private orderBy(q: SqlQuery): string {
+    // Several keys without directions: BAM lists them (`orderby(by = [a, b])`).
+    if (q.orderBy.length > 1 && q.orderBy.every((o) => o.desc === undefined))
+      return `.orderby(by = [${q.orderBy.map((o) => this.expr(o.expr)).join(', ')}])`;
     return q.orderBy
       .map((o) => {
         const dir = o.desc === true ? ', desc' : o.desc === false ? ', asc' : '';
@@ -363,12 +548,17 @@ class Writer {
   private item(i: SelectItem): string {
     const text = this.expr(i.expr);
     const named = i.expr.k === 'column' && i.expr.name === i.alias;
-    return this.keepAliases && i.alias && !named ? `${text} as ${srName(i.alias)}` : text;
+    // BAM keeps the name of a computed (non-aggregate) item such as `a || ' ' || b as full_name`.
+    const keep = this.keepAliases || isComputedValue(i.expr);
+    return keep && i.alias && !named ? `${text} as ${srName(i.alias)}` : text;
   }
 
   /** A `where(...)` (or `having(...)`) call for one condition. */
   private where(cond: SqlExpr, method = 'where'): string {
     const simple = this.simpleCondition(cond);
+    // A column named `element` clashes with the keyword: BAM writes it bare, as the keyword.
+    if (simple && /^[^.]+\.element$/.test(simple.element))
+      return `${method}(element, filter = ${simple.filter})`;
     if (simple) return `${method}(element = ${simple.element}, filter = ${simple.filter})`;
     const inner = cond.k === 'nested' ? cond.expr : cond;
     if (inner.k === 'binary' && inner.op === 'OR') {
@@ -384,8 +574,12 @@ class Writer {
     return `${method}(${this.bool(inner)})`;
   }
 
-  private simpleCondition(cond: SqlExpr): { element: string; filter: string } | undefined {
+  private simpleCondition(
+    cond: SqlExpr,
+    dryRun = false,
+  ): { element: string; filter: string } | undefined {
     const c = this.stringsForUnknownNames(cond.k === 'nested' ? cond.expr : cond);
+    if (dryRun && containsSubquery(c)) return undefined;
     switch (c.k) {
       case 'binary': {
         const ops: Record<string, string> = {
@@ -406,8 +600,18 @@ class Writer {
           op = flip[op] ?? op;
         }
         if (isValue(left)) return undefined;
-        const element = this.expr(left);
         const r = unnest(right);
+        // `strftime('%Y', t.c) = '2011'`: BAM filters the column by its prefix.
+        const year = yearOf(left);
+        if (
+          year &&
+          op === '=' &&
+          r.k === 'literal' &&
+          r.type === 'string' &&
+          /^\d{4}$/.test(r.value)
+        )
+          return { element: this.expr(year), filter: `"like '${r.value}%'"` };
+        const element = this.expr(left);
         if (r.k === 'literal' || (r.k === 'unary' && r.op === '-' && r.expr.k === 'literal')) {
           const text = r.k === 'literal' ? r.value : `-${(r.expr as { value: string }).value}`;
           const isString = r.k === 'literal' && r.type === 'string';
@@ -743,6 +947,53 @@ function mapChildren(e: SqlExpr, fn: (e: SqlExpr) => SqlExpr): SqlExpr {
     default:
       return e;
   }
+}
+
+function hasCast(e: SqlExpr): boolean {
+  let found = false;
+  walk(e, (x) => {
+    if (x.k === 'cast') found = true;
+    return !found;
+  });
+  return found;
+}
+
+function isEquality(e: SqlExpr): boolean {
+  const u = unnest(e);
+  return u.k === 'binary' && u.op === '=';
+}
+
+/** The column of `strftime('%Y', column)`. */
+function yearOf(e: SqlExpr): SqlExpr | undefined {
+  const u = unnest(e);
+  if (u.k !== 'function' || u.name.toLowerCase() !== 'strftime' || u.args.length !== 2)
+    return undefined;
+  const [fmt, col] = u.args as [SqlExpr, SqlExpr];
+  const f = unnest(fmt);
+  if (f.k !== 'literal' || f.type !== 'string' || f.value !== '%Y') return undefined;
+  return unnest(col).k === 'column' ? col : undefined;
+}
+
+function containsSubquery(e: SqlExpr): boolean {
+  let found = false;
+  walk(e, (x) => {
+    if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** An arithmetic or concatenation expression over row values (no aggregate in it). */
+function isComputedValue(e: SqlExpr): boolean {
+  const u = unnest(e);
+  if (u.k !== 'binary' || !['+', '-', '*', '/', '||', '%'].includes(u.op)) return false;
+  let aggregate = false;
+  walk(u, (x) => {
+    if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase())) aggregate = true;
+    if (x.k === 'subquery') aggregate = true;
+    return !aggregate;
+  });
+  return !aggregate;
 }
 
 function unnest(e: SqlExpr): SqlExpr {
