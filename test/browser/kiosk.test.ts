@@ -50,7 +50,7 @@ describe('kiosk build', () => {
       models: join(work, 'models'),
       out: join(work, 'out'),
       title: 'Test kiosk',
-      idleResetSeconds: 3,
+      idleResetSeconds: 6,
       preset: 'fast',
     });
     server = await serveStatic(built.out, '/kiosk/');
@@ -84,7 +84,7 @@ describe('kiosk build', () => {
     expect(sw).toContain(`"models/${LIB}"`);
     expect(sw).not.toContain('mlc-chat-config.json');
     const config = JSON.parse(readFileSync(join(built.out, 'kiosk.json'), 'utf8'));
-    expect(config).toMatchObject({ database: 'kiosk/demo.sqlite', idleResetSeconds: 3 });
+    expect(config).toMatchObject({ database: 'kiosk/demo.sqlite', idleResetSeconds: 6 });
   });
 
   it('serves a locked-down session with no request outside its origin, then resets when idle', async () => {
@@ -119,10 +119,34 @@ describe('kiosk build', () => {
     expect(await page.getByTestId('extracted-bam').textContent()).toMatch(/order_items/);
 
     // Left alone past idleResetSeconds, the session clears (the database stays).
-    await page.locator('[data-testid="kiosk-idle"][data-resets="1"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="kiosk-idle"][data-resets="1"]').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('question').inputValue()).toBe('');
     expect(await page.getByTestId('stage-bam').count()).toBe(0);
     expect(await page.getByTestId('db-name').textContent()).toContain('demo.sqlite');
+
+    // The model worker failing on its own is reported; the next correction starts a new one.
+    const llm = page.workers().find((w) => w.url().includes('llm.worker'));
+    expect(llm, 'the web-llm worker').toBeDefined();
+    await llm!.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('simulated GPU worker crash');
+      });
+    });
+    await page
+      .getByTestId('model-worker-recovered')
+      .getByText(/The model worker failed \(.*simulated GPU worker crash\) and was stopped/)
+      .waitFor();
+    await expect.poll(() => page.workers().some((w) => w.url().includes('llm.worker'))).toBe(false);
+    await page.getByTestId('question').fill('How many products are there?');
+    await page
+      .locator('[data-testid="sql-input"][data-ready="true"] .cm-content')
+      .fill('SELECT COUNT(*) FROM products');
+    await page.getByTestId('correct').click();
+    await page
+      .getByTestId('correction-error')
+      .getByText(/not a usable WebAssembly file/)
+      .waitFor({ timeout: 60_000 });
+    expect(page.workers().some((w) => w.url().includes('llm.worker'))).toBe(true);
 
     const origin = new URL(server.url).origin;
     expect(recorded.requests.length).toBeGreaterThan(10);

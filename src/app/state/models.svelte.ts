@@ -223,6 +223,7 @@ export class ModelsState {
           type: 'module',
           name: 'llm',
         });
+        this.watchWorker(this.worker);
         this.engine = new lib.WebWorkerMLCEngine(this.worker, {
           appConfig: this.appConfig(),
           initProgressCallback: onProgress,
@@ -250,6 +251,8 @@ export class ModelsState {
           ? (error as Error).message
           : explainWebLlmError(error, ids.join(', '));
       for (const m of models) set(m.id, { state: 'error', progress: 0, error: message });
+      // A lost GPU device leaves the engine unusable: the next load starts a fresh worker.
+      if ((error as Error).name === 'DeviceLostError') this.terminate();
       throw new ModelUnsupportedError(message);
     }
   }
@@ -269,6 +272,25 @@ export class ModelsState {
     await this.engine?.unload();
     for (const id of this.resident) this.statuses[id]!.state = 'cached';
     this.resident = [];
+  }
+
+  /** Set when the model worker failed on its own and was ended (shown to the user). */
+  workerFailure = $state<string | undefined>();
+
+  /**
+   * A model worker that fails outside any request (an uncaught error, its memory gone) is
+   * ended: a load waiting on it fails with a message, and the next load starts afresh.
+   */
+  private watchWorker(worker: Worker): void {
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      if (this.worker !== worker) return;
+      const message = `The model worker failed (${event.message || 'an uncaught error'}) and was stopped; load the model again.`;
+      this.workerFailure = message;
+      this.cancelLoad?.(new ModelUnsupportedError(message));
+      for (const id of this.resident) Object.assign(this.statuses[id]!, { state: 'unknown' });
+      this.terminate();
+    });
   }
 
   private terminate(): void {
