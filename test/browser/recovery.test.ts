@@ -67,6 +67,21 @@ describe('browser: never lose the work', () => {
     await expect
       .poll(() => page.getByTestId('question').inputValue())
       .toBe('Which two artists come first?');
+    await page.getByTestId('rows-initial').getByText('Accept').waitFor();
+
+    // Forgetting the database forgets the correction's rows too (the inputs stay).
+    await page.getByTestId('db-forget').click();
+    await page.getByTestId('db-none').waitFor();
+    await expect.poll(() => page.getByTestId('rows-initial').count()).toBe(0);
+    await page.waitForTimeout(800);
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('question').inputValue())
+      .toBe('Which two artists come first?');
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('rows-initial').count()).toBe(0);
+    await page.getByTestId('db-file').setInputFiles(CHINOOK);
+    await page.getByTestId('db-name').waitFor();
     expect(browser.pageErrors).toEqual([]);
   }, 60_000);
 

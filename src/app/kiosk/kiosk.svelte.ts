@@ -1,35 +1,11 @@
-import { STAGES, type StageName } from '../../core/share/stages';
-import { type CorrectionState, correction, type StageView } from '../state/correction.svelte';
+import { clearSession } from '../recovery/clear';
+import { correction } from '../state/correction.svelte';
 import { database } from '../state/database.svelte';
 import { engineSettings } from '../state/engine-settings.svelte';
 import { models } from '../state/models.svelte';
 import { fetchKioskConfig, type KioskConfig } from './kiosk-config';
 
 const ACTIVITY = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'] as const;
-
-function blankStages(): Record<StageName, StageView> {
-  return Object.fromEntries(
-    STAGES.map((s) => [
-      s,
-      { status: 'pending', model: '', prompt: '', attempt: 0, streamed: '', touched: [] },
-    ]),
-  ) as unknown as Record<StageName, StageView>;
-}
-
-/** Clears everything a visitor typed or saw (the database stays open). */
-export function resetSession(c: CorrectionState): void {
-  c.cancel();
-  c.question = '';
-  c.evidence = '';
-  c.sql = '';
-  c.stages = blankStages();
-  c.result = undefined;
-  c.ranWith = undefined;
-  c.error = undefined;
-  c.cancelled = false;
-  c.initialRows = undefined;
-  c.finalRows = undefined;
-}
 
 /** The kiosk: its configuration, the bundled database, the local engine and idle resets. */
 export class KioskState {
@@ -83,7 +59,7 @@ export class KioskState {
     const c = correction;
     const dirty = c.question || c.evidence || c.sql || c.ranWith;
     if (dirty && !c.running) {
-      resetSession(c);
+      clearSession(c);
       this.resets++;
       for (const details of document.querySelectorAll('details[open]'))
         details.removeAttribute('open');

@@ -7,6 +7,8 @@ import {
   type RowsView,
   type StageView,
 } from '../state/correction.svelte';
+import { type DatabaseState, database } from '../state/database.svelte';
+import { clearCorrection } from './clear';
 
 /** What is kept of the user's work between visits (in IndexedDB, never sent anywhere). */
 export interface SavedSession {
@@ -38,7 +40,10 @@ export class SessionKeeper {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private watching = false;
 
-  constructor(private readonly state: CorrectionState) {}
+  constructor(
+    private readonly state: CorrectionState,
+    private readonly db: DatabaseState,
+  ) {}
 
   /** Restores the saved session (fields the user already typed in win), then keeps saving. */
   async restore(): Promise<void> {
@@ -78,6 +83,13 @@ export class SessionKeeper {
         void [c.question, c.evidence, c.sql, c.running, c.ranWith];
         this.schedule();
       });
+      // Forgetting the database forgets the correction too: its rows are the database's.
+      let previous = this.db.status;
+      $effect(() => {
+        const status = this.db.status;
+        if (previous === 'open' && status === 'empty') clearCorrection(this.state);
+        previous = status;
+      });
     });
   }
 
@@ -115,4 +127,4 @@ export class SessionKeeper {
   }
 }
 
-export const session = new SessionKeeper(correction);
+export const session = new SessionKeeper(correction, database);
