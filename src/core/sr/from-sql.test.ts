@@ -178,6 +178,22 @@ describe('sqlToSr (BAM style)', () => {
     expect(sr('SELECT name FROM customers ORDER BY city, name')).toBe(
       'df1 = df.orderby(by = [customers.city, customers.name])\nres = df1.select(customers.name)',
     );
+    // One DISTINCT column after several conditions is `select(distinct(…))`.
+    expect(sr("SELECT DISTINCT name FROM customers WHERE city = 'Oslo' AND id > 2")).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        "df2 = df1.where(element = customers.id, filter = '> 2')",
+        'res = df2.select(distinct(customers.name))',
+      ].join('\n'),
+    );
+    // With CTEs, a frame's conditions share one step.
+    expect(
+      sr(
+        'WITH big AS (SELECT customer_id FROM orders WHERE amount > 5 AND id < 100) SELECT COUNT(*) FROM big',
+      ).split('\n')[0],
+    ).toBe(
+      "df1 = df.where(element = orders.amount, filter = '> 5').where(element = orders.id, filter = '< 100')",
+    );
     // Computed items keep their names; plain columns and aggregates do not.
     expect(
       sr("SELECT name AS n, name || ' ' || city AS label, COUNT(*) AS total FROM customers"),

@@ -30,6 +30,8 @@ const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group
 export function sqlToSr(query: SqlQuery, schema: Schema): SqlToSrResult {
   const analysis = analyzeSql(query, schema);
   const writer = new Writer(analysis, schema);
+  // With common table expressions BAM writes compactly: a frame's conditions in one step.
+  writer.compact = query.with.length > 0;
   const result = writer.query(query, 'res');
   if (result !== 'res') writer.emit(`res = ${result}`);
   return { sr: writer.lines.join('\n'), approximations: [...new Set(writer.approximations)] };
@@ -52,6 +54,8 @@ export function srString(value: string): string {
 class Writer {
   lines: string[] = [];
   approximations: string[] = [];
+  /** Chain all conditions of a frame in one step (BAM's style for queries with CTEs). */
+  compact = false;
   private df = 0;
   private tmp = 0;
   /** CTE name (lower case) -> variable holding its result. */
@@ -179,11 +183,12 @@ class Writer {
       let step = this.where(rest[i]!);
       const element = this.elementOf(rest[i]!);
       while (
-        element !== undefined &&
         i + 1 < rest.length &&
-        this.elementOf(rest[i + 1]!) === element &&
-        !isEquality(rest[i]!) &&
-        !isEquality(rest[i + 1]!)
+        (this.compact ||
+          (element !== undefined &&
+            this.elementOf(rest[i + 1]!) === element &&
+            !isEquality(rest[i]!) &&
+            !isEquality(rest[i + 1]!)))
       )
         step += `.${this.where(rest[++i]!)}`;
       const v = this.nextDf();
@@ -542,7 +547,12 @@ class Writer {
       }
     }
     const list = items.map((i) => this.item(i)).join(', ');
-    return s.distinct ? `.select(${list}).distinct()` : `.select(${list})`;
+    if (!s.distinct) return `.select(${list})`;
+    // One DISTINCT column after several conditions: BAM writes `select(distinct(t.c))`.
+    const conditions = s.where ? conjuncts(s.where).length : 0;
+    if (items.length === 1 && conditions >= 2 && !s.groupBy.length)
+      return `.select(distinct(${list}))`;
+    return `.select(${list}).distinct()`;
   }
 
   private item(i: SelectItem): string {
