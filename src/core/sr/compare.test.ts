@@ -10,6 +10,11 @@ describe('step comparison', () => {
 
   it('normalizes spacing and backticks outside strings only', () => {
     expect(normalizeStep("res = df.select(t.`A B`, 'x  y')")).toBe("res=df.select(t.AB,'x  y')");
+    // String delimiters are a quoting variant; what is inside a string is kept as written.
+    expect(normalizeStep('f(filter = "a  b")')).toBe(normalizeStep("f(filter = 'a  b')"));
+    expect(normalizeStep(`f(filter = "like '2011%'")`)).toBe(`f(filter="like '2011%'")`);
+    expect(normalizeStep("f('it\\'s', \"x\")")).toBe("f('it\\'s','x')");
+    expect(normalizeStep("f('is NULL')")).not.toBe(normalizeStep("f('is null')"));
   });
 
   it('similarity is 2·LCS/(|a|+|b|) over steps', () => {

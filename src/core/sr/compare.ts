@@ -14,23 +14,31 @@ export function srExactlyEqual(a: string, b: string): boolean {
 }
 
 /**
- * A step in comparable form: whitespace outside string literals removed, backticks around
- * names dropped, so `t.\`A B\``, `t.A B` and spacing variants compare equal.
+ * A step in comparable form, normalizing only how a step is spelled, never what it says:
+ * whitespace outside string literals removed, backticks around names dropped (`t.\`A B\``
+ * and `t.A B` are the same name), and a double-quoted string without a single quote in it
+ * written with single quotes (`"x"` = `'x'`). Nothing else: case, keyword spellings,
+ * argument order, call forms and the dfN/tmp_resN variable names count as differences.
  */
 export function normalizeStep(line: string): string {
   let out = '';
-  let quote = '';
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
-    if (quote) {
-      out += c;
-      if (c === '\\') out += line[++i] ?? '';
-      else if (c === quote) quote = '';
-      continue;
-    }
     if (c === "'" || c === '"') {
-      quote = c;
-      out += c;
+      let literal = c;
+      let j = i + 1;
+      for (; j < line.length; j++) {
+        const d = line[j]!;
+        literal += d;
+        if (d === '\\') literal += line[++j] ?? '';
+        else if (d === c) break;
+      }
+      i = j;
+      const body = literal.slice(1, literal.endsWith(c) && literal.length > 1 ? -1 : undefined);
+      out +=
+        c === '"' && !body.includes("'") && literal.endsWith('"') && literal.length > 1
+          ? `'${body}'`
+          : literal;
     } else if (c !== '`' && !/\s/.test(c)) out += c;
   }
   return out;
