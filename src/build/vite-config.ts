@@ -145,6 +145,14 @@ export function shareViteConfig(options: ShareBuildOptions): UserConfig {
               handler: 'NetworkFirst',
               options: { cacheName: 'share-config', networkTimeoutSeconds: 5 },
             },
+            {
+              // Model libraries put beside a deployed site after the build: fresh when
+              // online (a library must match the web-llm version), the last copy offline.
+              urlPattern: ({ url, sameOrigin }) =>
+                sameOrigin && /\/models\/.+\.wasm$/.test(url.pathname),
+              handler: 'NetworkFirst',
+              options: { cacheName: 'share-model-libs' },
+            },
           ],
         },
       }),

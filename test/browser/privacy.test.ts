@@ -155,6 +155,14 @@ describe('browser: privacy of a whole session', () => {
       /WebAssembly/,
     );
 
+    // The service worker kept the library web-llm fetched from this origin for offline use.
+    const libs = await page.evaluate(async () =>
+      (await (await caches.open('share-model-libs')).keys()).map((r) => r.url),
+    );
+    expect(libs).toContain(
+      `${server.url}models/libs/Phi-3-mini-4k-instruct-q4f32_1_cs1k-webgpu.wasm`,
+    );
+
     // A reload restores the database and the session from IndexedDB.
     await page.reload();
     await page.getByTestId('db-name').getByText('ledger.sqlite').waitFor();
