@@ -94,6 +94,31 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
+  it('reuses ratio frames built for the same leading conditions, and the WHERE frame', () => {
+    expect(
+      sr(
+        "SELECT CAST(COUNT(CASE WHEN city = 'Oslo' AND id > 2 THEN 1 END) AS REAL) / COUNT(CASE WHEN city = 'Oslo' THEN 1 END) FROM customers",
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        "df2 = df1.where(element = customers.id, filter = '> 2')",
+        'res = df.select(cast(df2.count(), real) / df1.count())',
+      ].join('\n'),
+    );
+    expect(
+      sr(
+        "SELECT CAST(SUM(CASE WHEN id > 2 THEN 1 ELSE 0 END) AS REAL) / SUM(CASE WHEN city = 'Oslo' THEN 1 ELSE 0 END) FROM customers WHERE city = 'Oslo'",
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        "df2 = df1.where(element = customers.id, filter = '> 2')",
+        'res = df.select(cast(df2.count(), real) / df1.count())',
+      ].join('\n'),
+    );
+  });
+
   it('groups with aggregates referred to by their text, and names the counted table when no column does', () => {
     expect(
       sr(

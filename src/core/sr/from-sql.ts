@@ -313,6 +313,9 @@ class Writer {
     }
     if (!conditional || other) return undefined;
     const frames = new Map<string, string>();
+    const applied = new Set(
+      (s.where ? conjuncts(s.where) : []).map((c) => JSON.stringify(unnest(c))),
+    );
     const rewrite = (e: SqlExpr): SqlExpr => {
       if (e.k === 'function') {
         const kind = countKind(e);
@@ -320,17 +323,24 @@ class Writer {
           return rawSr(`${cur}.count(${e.distinct ? `distinct = ${this.expr(e.args[0]!)}` : ''})`);
         if (kind === 'conditional') {
           const { cond, distinctOf } = conditionOf(e)!;
-          const key = JSON.stringify(cond);
-          let frame = frames.get(key);
-          if (!frame) {
-            frame = cur;
-            for (const c of conjuncts(cond)) {
-              const step = this.where(c);
-              const v = this.nextDf();
-              this.emit(`${v} = ${frame}.${step}`);
-              frame = v;
+          // Conditions the WHERE already applied are not repeated, and a frame built for
+          // the same leading conditions is reused (`df2 = df1.where(…)` counted beside df1).
+          let frame = cur;
+          let key = '';
+          for (const c of conjuncts(cond)) {
+            const text = JSON.stringify(unnest(c));
+            if (applied.has(text)) continue;
+            key += `${text};`;
+            const known = frames.get(key);
+            if (known) {
+              frame = known;
+              continue;
             }
-            frames.set(key, frame);
+            const step = this.where(c);
+            const v = this.nextDf();
+            this.emit(`${v} = ${frame}.${step}`);
+            frames.set(key, v);
+            frame = v;
           }
           return rawSr(
             `${frame}.count(${distinctOf ? `distinct = ${this.expr(distinctOf)}` : ''})`,
