@@ -203,6 +203,18 @@ describe('sqlToSr (BAM style)', () => {
     expect(sr('SELECT name FROM customers ORDER BY city, name')).toBe(
       'df1 = df.orderby(by = [customers.city, customers.name])\nres = df1.select(customers.name)',
     );
+    // Conditions on two copies of one table: one frame per copy, intersected.
+    expect(
+      sr(
+        'SELECT c.name FROM customers c JOIN orders a ON a.customer_id = c.id JOIN orders b ON b.customer_id = c.id WHERE a.amount > 5 AND b.amount < 2',
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = orders.amount, filter = '> 5')",
+        "df2 = df.where(element = orders.amount, filter = '< 2')",
+        'res = df1.intersect(df2).select(customers.name)',
+      ].join('\n'),
+    );
     // One DISTINCT column after several conditions is `select(distinct(…))`.
     expect(sr("SELECT DISTINCT name FROM customers WHERE city = 'Oslo' AND id > 2")).toBe(
       [

@@ -178,7 +178,12 @@ class Writer {
           .join('');
     }
     // Consecutive conditions on the same column (a range) share one step, as BAM writes them.
-    const rest = union ? [] : conds.filter((c) => c !== top?.cond);
+    let rest = union ? [] : conds.filter((c) => c !== top?.cond);
+    const copies =
+      union || s.groupBy.length || s.having || q?.orderBy.length || q?.limit
+        ? undefined
+        : this.selfJoinParts(s, rest);
+    if (copies) rest = copies.shared;
     for (let i = 0; i < rest.length; i++) {
       let step = this.where(rest[i]!);
       const element = this.elementOf(rest[i]!);
@@ -194,6 +199,20 @@ class Writer {
       const v = this.nextDf();
       this.emit(`${v} = ${cur}.${step}`);
       cur = v;
+    }
+    if (copies) {
+      // Conditions on two copies of one table (a self-join): one frame per copy, intersected.
+      const frames = copies.perCopy.map((parts) => {
+        const v = this.nextDf();
+        this.emit(`${v} = ${cur}.${parts.map((c) => this.where(c)).join('.')}`);
+        return v;
+      });
+      cur =
+        frames[0]! +
+        frames
+          .slice(1)
+          .map((f) => `.intersect(${f})`)
+          .join('');
     }
     if (top) {
       this.approximations.push(
@@ -433,6 +452,47 @@ class Writer {
     return rest.every(
       (t) => aggs.includes(t) || (aggs.length === 1 && aggs[0] === 'count()' && t === 'count'),
     );
+  }
+
+  /**
+   * Conditions that filter different copies of one table (`colour e … colour h`, `e.colour =
+   * 'Blue' AND h.colour = 'Blond'`): BAM filters one frame per copy and intersects them, since
+   * SR names tables, not aliases. Undefined unless at least two copies have conditions.
+   */
+  private selfJoinParts(
+    s: SqlSelect,
+    conds: SqlExpr[],
+  ): { shared: SqlExpr[]; perCopy: SqlExpr[][] } | undefined {
+    const tableOf = new Map<string, string>();
+    const copies = new Map<string, number>();
+    for (const r of [s.from, ...s.joins.map((j) => j.ref)]) {
+      if (r?.k !== 'table') continue;
+      const table = r.name.toLowerCase();
+      tableOf.set((r.alias ?? r.name).toLowerCase(), table);
+      copies.set(table, (copies.get(table) ?? 0) + 1);
+    }
+    if (![...copies.values()].some((n) => n > 1)) return undefined;
+    const shared: SqlExpr[] = [];
+    const byCopy = new Map<string, SqlExpr[]>();
+    for (const c of conds) {
+      const aliases = new Set<string>();
+      walk(c, (x) => {
+        if (x.k === 'column' && x.table) {
+          const alias = x.table.toLowerCase();
+          const table = tableOf.get(alias);
+          if (table && (copies.get(table) ?? 0) > 1) aliases.add(alias);
+        }
+        return x.k !== 'subquery';
+      });
+      if (aliases.size > 1) return undefined;
+      if (aliases.size === 0) shared.push(c);
+      else {
+        const alias = [...aliases][0]!;
+        byCopy.set(alias, [...(byCopy.get(alias) ?? []), c]);
+      }
+    }
+    if (byCopy.size < 2) return undefined;
+    return { shared, perCopy: [...byCopy.values()] };
   }
 
   /** The column a simple condition filters on (its SR text), if it is a simple one. */
