@@ -114,6 +114,15 @@ export async function buildKiosk(options: KioskOptions): Promise<KioskBuild> {
     );
   }
 
+  const missing = (['bam', 'sam', 'lom'] as const).filter(
+    (role) => options.models && !manifest.models.some((m) => m.role === role),
+  );
+  if (missing.length) {
+    throw new Error(
+      `a correction needs a BAM, a SAM and a LOM model, but ${options.models} has none for ${missing.join(', ')}: ${dropped.map((d) => `${d.id}: ${d.why}`).join('; ')}`,
+    );
+  }
+
   const staging = mkdtempSync(join(tmpdir(), 'share-kiosk-'));
   try {
     const site = join(staging, 'public');

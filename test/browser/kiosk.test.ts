@@ -181,5 +181,20 @@ describe('kiosk build', () => {
     ).rejects.toThrow(
       /no model of the manifest has its files in .*mlc-chat-config\.json is missing/,
     );
+    // BAM alone cannot correct anything.
+    const onlyBam = join(work, 'only-bam');
+    fakeModels(onlyBam);
+    rmSync(join(onlyBam, 'share-sam-q4f32_1-MLC'), { recursive: true });
+    rmSync(join(onlyBam, 'share-lom-q4f32_1-MLC'), { recursive: true });
+    await expect(
+      buildKiosk({
+        db: DEMO_DB,
+        models: onlyBam,
+        out: join(work, 'x'),
+        title: 't',
+        idleResetSeconds: 60,
+        preset: 'fast',
+      }),
+    ).rejects.toThrow(/needs a BAM, a SAM and a LOM model, but .* has none for sam, lom/);
   });
 });

@@ -21,7 +21,8 @@ export class KioskState {
       document.title = config.title;
       // The engine is fixed: local models when this machine has WebGPU, otherwise none.
       await Promise.all([this.openDatabase(config), models.init()]);
-      engineSettings.kind = models.gpu?.available && models.offered.length ? 'webgpu' : 'none';
+      const complete = (['bam', 'sam', 'lom'] as const).every((r) => models.offeredFor(r).length);
+      engineSettings.kind = models.gpu?.available && complete ? 'webgpu' : 'none';
       engineSettings.preset = config.preset;
       for (const [role, id] of Object.entries(config.models)) {
         if (id && models.offered.some((m) => m.id === id && m.role === role)) {
