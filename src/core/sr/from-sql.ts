@@ -62,6 +62,10 @@ class Writer {
   private ctes = new Map<string, string>();
   /** Inside a CTE or derived table: select aliases are names later steps use, so keep them. */
   private keepAliases = false;
+  /** CTE/derived table name (lower case) -> its pass-through columns -> `table.column`. */
+  private passThrough = new Map<string, Map<string, string>>();
+  /** Select items of CTEs/derived tables that pass a table column through (no alias needed). */
+  private passedItems = new Set<SqlExpr>();
   /** SR of aggregates the grouped frame names (`sum(t.c)` -> `total`). */
   private aggNames = new Map<string, string>();
   /**
@@ -91,10 +95,38 @@ class Writer {
     return `tmp_res${++this.tmp}`;
   }
 
+  /**
+   * Columns a CTE or derived table passes through unchanged (`SELECT s.School AS Name …`):
+   * BAM refers to them by the table column (`schools.School`), not by the new name.
+   */
+  private recordPassThrough(name: string, q: SqlQuery): void {
+    const b = q.body;
+    if (b.k !== 'select') return;
+    const columns = new Map<string, string>();
+    const items = new Map<string, SqlExpr>();
+    const seen = new Map<string, number>();
+    for (const item of b.items) {
+      if (item.expr.k !== 'column') continue;
+      const r = this.analysis.resolve(item.expr);
+      if (r?.kind !== 'table') continue;
+      const text = `${srName(r.table)}.${srName(r.column)}`;
+      seen.set(text, (seen.get(text) ?? 0) + 1);
+      columns.set((item.alias ?? item.expr.name).toLowerCase(), text);
+      items.set((item.alias ?? item.expr.name).toLowerCase(), item.expr);
+    }
+    // Two names for one table column (copies of a table) keep their names.
+    for (const [key, text] of [...columns]) {
+      if ((seen.get(text) ?? 0) > 1) columns.delete(key);
+      else this.passedItems.add(items.get(key)!);
+    }
+    this.passThrough.set(name.toLowerCase(), columns);
+  }
+
   /** Writes the steps of a query; returns the SR expression (or variable) of its result. */
   query(q: SqlQuery, target: string | undefined): string {
     for (const cte of q.with) {
       // BAM names intermediate results dfN and keeps the aliases later steps refer to.
+      this.recordPassThrough(cte.name, cte.query);
       const saved = this.keepAliases;
       this.keepAliases = true;
       const value = this.query(cte.query, undefined);
@@ -145,6 +177,7 @@ class Writer {
     this.countTable = this.unreferencedTable(s, q);
     let cur = 'df';
     if (s.from?.k === 'derived') {
+      if (s.from.alias) this.recordPassThrough(s.from.alias, s.from.query);
       const v = this.nextTmp();
       const saved = this.keepAliases;
       this.keepAliases = true;
@@ -628,8 +661,10 @@ class Writer {
   private item(i: SelectItem): string {
     const text = this.expr(i.expr);
     const named = i.expr.k === 'column' && i.expr.name === i.alias;
-    // BAM keeps the name of a computed (non-aggregate) item such as `a || ' ' || b as full_name`.
-    const keep = this.keepAliases || isComputedValue(i.expr);
+    // BAM keeps the name of a computed (non-aggregate) item such as `a || ' ' || b as full_name`;
+    // a column passed through a CTE keeps its table name instead (see recordPassThrough).
+    const passed = this.passedItems.has(i.expr);
+    const keep = (this.keepAliases && !passed) || isComputedValue(i.expr);
     return keep && i.alias && !named ? `${text} as ${srName(i.alias)}` : text;
   }
 
@@ -929,7 +964,11 @@ class Writer {
         return this.expr(aliased);
       return srName(c.name);
     }
-    if (r?.kind === 'derived') return srName(r.column);
+    if (r?.kind === 'derived') {
+      const source = r.source.toLowerCase();
+      const through = this.passThrough.get((this.qualifiers.get(source) ?? source).toLowerCase());
+      return through?.get(r.column.toLowerCase()) ?? srName(r.column);
+    }
     // Unresolved: a double-quoted word SQLite reads as a string, or a misspelt name.
     if (c.quote === '"' && !c.table) return srString(c.name);
     const table = this.analysis.tableOf(c);
