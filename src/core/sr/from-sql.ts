@@ -724,8 +724,10 @@ class Writer {
           r.k === 'literal' &&
           r.type === 'string' &&
           /^\d{4}$/.test(r.value)
-        )
+        ) {
+          this.approximations.push('a year test (written as a prefix match: right for ISO dates)');
           return { element: this.expr(year), filter: `"like '${r.value}%'"` };
+        }
         const element = this.expr(left);
         if (r.k === 'literal' || (r.k === 'unary' && r.op === '-' && r.expr.k === 'literal')) {
           const text = r.k === 'literal' ? r.value : `-${(r.expr as { value: string }).value}`;
