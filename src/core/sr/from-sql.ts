@@ -528,6 +528,13 @@ class Writer {
     return { shared, perCopy: [...byCopy.values()] };
   }
 
+  /** True when one table of the schema has a column named `element` (so the bare name is clear). */
+  private uniqueElementColumn(): boolean {
+    return (
+      this.schema.tables.filter((t) => t.columns.some((c) => c.name === 'element')).length === 1
+    );
+  }
+
   /** The column a simple condition filters on (its SR text), if it is a simple one. */
   private elementOf(cond: SqlExpr): string | undefined {
     const c = unnest(cond);
@@ -672,7 +679,7 @@ class Writer {
   private where(cond: SqlExpr, method = 'where'): string {
     const simple = this.simpleCondition(cond);
     // A column named `element` clashes with the keyword: BAM writes it bare, as the keyword.
-    if (simple && /^[^.]+\.element$/.test(simple.element))
+    if (simple && /^[^.]+\.element$/.test(simple.element) && this.uniqueElementColumn())
       return `${method}(element, filter = ${simple.filter})`;
     if (simple) return `${method}(element = ${simple.element}, filter = ${simple.filter})`;
     const inner = cond.k === 'nested' ? cond.expr : cond;
