@@ -30,6 +30,8 @@ export type Outcome<T> = { failed: false; value: T } | WorkerFailure;
 const sqlJs = initSqlJs({ locateFile: () => wasmUrl });
 let db: Database | undefined;
 let dbName = '';
+/** What the open check said about the last file that opened (e.g. WAL mode). */
+let openWarnings: string[] = [];
 
 function outcome<T>(run: () => T): Outcome<T> {
   try {
@@ -60,12 +62,19 @@ const api = {
       db?.close();
       db = undefined;
       // Header checks, then sql.js opens a copy and runs PRAGMA quick_check.
-      const candidate = openCheckedDatabase(SQL, bytes, { fileName: name }).db;
+      const checked = openCheckedDatabase(SQL, bytes, { fileName: name });
+      const candidate = checked.db;
       candidate.exec('PRAGMA query_only = ON');
+      openWarnings = checked.warnings;
       db = candidate;
       dbName = name;
       return schemaFromSqlite(db, name.replace(/\.(sqlite3?|db)$/i, ''));
     });
+  },
+
+  /** Warnings about the open file (shown to the user; the file opened anyway). */
+  warnings(): string[] {
+    return openWarnings;
   },
 
   schema(): Outcome<Schema> {

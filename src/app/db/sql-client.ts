@@ -153,6 +153,11 @@ export class SqlClient implements SqlDatabase {
     return schema;
   }
 
+  /** What the open check warned about the open file (e.g. a WAL-mode file), if anything. */
+  async warnings(): Promise<string[]> {
+    return this.api ? await this.api.warnings() : [];
+  }
+
   get isOpen(): boolean {
     return this.bytes !== undefined;
   }

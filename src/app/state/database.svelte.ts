@@ -44,6 +44,8 @@ export class DatabaseState {
       this.bytes = bytes.length;
       this.profiles = {};
       this.status = 'open';
+      const warnings = await this.client.warnings().catch(() => []);
+      if (warnings.length) this.notice = warnings.join(' ');
       if (persist) {
         await saveDatabase(name, bytes).catch((error: Error) => {
           this.notice = `The database is open but could not be kept for the next visit: ${error.message}`;
