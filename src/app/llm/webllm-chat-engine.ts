@@ -21,6 +21,8 @@ export interface WebLlmHost {
   /** Makes sure `modelId` is resident (loading it if needed) and returns the engine. */
   ensure(modelId: string, signal?: AbortSignal): Promise<WebWorkerMLCEngine>;
   contextWindow(modelId: string): number;
+  /** The GPU device was lost while `modelId` ran: the engine must be rebuilt before reuse. */
+  deviceLost?(modelId: string): void;
 }
 
 /**
@@ -85,6 +87,7 @@ export class WebLlmChatEngine implements ChatEngine {
     } catch (error) {
       if (error instanceof EngineError) throw error;
       if (interrupted || request.signal?.aborted) throw new EngineAbortError();
+      if ((error as Error)?.name === 'DeviceLostError') this.host.deviceLost?.(request.model);
       throw new EngineError(explainWebLlmError(error, request.model));
     } finally {
       request.signal?.removeEventListener('abort', onAbort);

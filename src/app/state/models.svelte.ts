@@ -327,6 +327,12 @@ export class ModelsState {
         return this.engine!;
       },
       contextWindow: (id) => this.model(id)?.contextWindow ?? 4096,
+      deviceLost: (id) => {
+        // The engine is unusable: end its worker so the next stage loads afresh.
+        this.workerFailure = `The GPU was lost while ${id} ran; the model is loaded again for the next correction.`;
+        for (const m of this.resident) Object.assign(this.statuses[m]!, { state: 'unknown' });
+        this.terminate();
+      },
     });
   }
 }
