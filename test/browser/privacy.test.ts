@@ -168,6 +168,19 @@ describe('browser: privacy of a whole session', () => {
     await page.getByTestId('db-name').getByText('ledger.sqlite').waitFor();
     await expect.poll(() => page.getByTestId('question').inputValue()).toBe(QUESTION);
 
+    // The static demo (its own database and questions), then back to the user's file.
+    await page.getByTestId('open-demo').click();
+    await page.getByTestId('demo-question').selectOption('lyon-customers');
+    await page
+      .getByTestId('demo-rows-correct')
+      .getByText(/\d+ rows/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Correct', exact: true }).first().click();
+    await page
+      .getByTestId('db-file')
+      .setInputFiles({ name: 'ledger.sqlite', mimeType: 'application/x-sqlite3', buffer: bytes });
+    await page.getByTestId('db-name').getByText('ledger.sqlite').waitFor();
+
     const local = findLeaks(
       [
         ...recorded.requests,
