@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin, UserConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -77,13 +77,30 @@ function webLlmVersion(root: string): string {
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
+/**
+ * What the service worker precaches: the app shell and assets, plus the demo or kiosk
+ * database and model libraries when the site ships them (a pattern that matches nothing
+ * would make Workbox warn on every build).
+ */
+function precachePatterns(publicDir: string): string[] {
+  const patterns = ['*.{html,js,css,webmanifest}', 'assets/**/*'];
+  const has = (dir: string, test: (name: string) => boolean): boolean =>
+    existsSync(join(publicDir, dir)) &&
+    readdirSync(join(publicDir, dir), { recursive: true }).some((f) => test(String(f)));
+  if (has('demo', () => true)) patterns.push('demo/**/*');
+  if (has('kiosk', () => true)) patterns.push('kiosk/**/*');
+  if (has('models', (f) => f.endsWith('.wasm'))) patterns.push('models/**/*.wasm');
+  return patterns;
+}
+
 /** The Vite configuration of the app (static site or kiosk). */
 export function shareViteConfig(options: ShareBuildOptions): UserConfig {
+  const publicDir = options.publicDir ?? resolve(options.root, 'public');
   return {
     root: options.root,
     // Relative asset URLs: the build works when served from any sub-path (e.g. /demo/).
     base: './',
-    publicDir: options.publicDir ?? resolve(options.root, 'public'),
+    publicDir,
     define: {
       __SHARE_KIOSK__: JSON.stringify(options.kiosk),
       __WEB_LLM_VERSION__: JSON.stringify(webLlmVersion(options.root)),
@@ -122,13 +139,7 @@ export function shareViteConfig(options: ShareBuildOptions): UserConfig {
           // demo or kiosk database, and model libraries under models/ (web-llm does not
           // cache a library served from the page's own origin). Weights stay in web-llm's
           // cache: everything else under models/ is left alone.
-          globPatterns: [
-            '*.{html,js,css,webmanifest}',
-            'assets/**/*',
-            'demo/**/*',
-            'kiosk/**/*',
-            'models/**/*.wasm',
-          ],
+          globPatterns: precachePatterns(publicDir),
           globIgnores: [MANIFEST, 'kiosk.json'],
           maximumFileSizeToCacheInBytes: (options.kiosk ? 1024 : 64) * 1024 * 1024,
           // A navigation is answered from the precached index.html through its directory
