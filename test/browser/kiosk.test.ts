@@ -156,6 +156,31 @@ describe('kiosk build', () => {
     expect(browser.pageErrors).toEqual([]);
   }, 120_000);
 
+  it('starts again with no network at all', async () => {
+    const { page, context } = browser;
+    await context.setOffline(true);
+    const served = server.requests.length;
+    try {
+      await page.reload();
+      await page.getByTestId('kiosk').waitFor();
+      await page.getByTestId('db-name').getByText('demo.sqlite').waitFor();
+      expect(await page.title()).toBe('Test kiosk'); // kiosk.json from the worker's cache
+      await page.getByTestId('question').fill('How many products?');
+      await page
+        .locator('[data-testid="sql-input"][data-ready="true"] .cm-content')
+        .fill('SELECT COUNT(*) FROM products');
+      await page.getByTestId('correct').click();
+      await page
+        .getByTestId('rows-initial')
+        .getByText(/1 rows/)
+        .waitFor({ timeout: 30_000 });
+      expect(server.requests.slice(served)).toEqual([]);
+      expect(browser.pageErrors).toEqual([]);
+    } finally {
+      await context.setOffline(false);
+    }
+  }, 60_000);
+
   it('refuses a file that is not a database and a models folder without a model', async () => {
     const notDb = join(work, 'notes.sqlite');
     writeFileSync(notDb, 'just some text, not SQLite');
