@@ -100,6 +100,10 @@ function kioskManifest(modelsDir: string | undefined): {
 
 /** Builds the kiosk folder; throws an Error saying what is wrong with the inputs. */
 export async function buildKiosk(options: KioskOptions): Promise<KioskBuild> {
+  if (!existsSync(options.db)) throw new Error(`the database ${options.db} does not exist`);
+  if (options.models && !existsSync(options.models)) {
+    throw new Error(`the models folder ${options.models} does not exist`);
+  }
   const dbBytes = readFileSync(options.db);
   const SQL = await initSqlJs();
   // The same checks as the app: refuse a file the kiosk could not open.
