@@ -3,43 +3,18 @@
  * engine in one process (the recorded spider2sqlite run by default) and prints throughput
  * and heap use. Also imported by test/load, which checks that memory stays flat.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { loadReferenceDir } from '../src/cli/reference-dir';
 import { ReplayEngine } from '../src/core/engine/replay';
 import { recordingOf } from '../src/core/reference/conformance';
-import {
-  parseReferenceSet,
-  type ReferenceSet,
-  STAGE_FILES,
-} from '../src/core/reference/reference-set';
+import type { ReferenceSet } from '../src/core/reference/reference-set';
 import { schemaForDb } from '../src/core/schema/from-tables-json';
 import type { Schema } from '../src/core/schema/schema';
 import { correct } from '../src/core/share/pipeline';
-
-/** Reads a recorded run from a folder (same layout as the CLI's --reference). */
-export function loadReference(dir: string): ReferenceSet {
-  const files = new Map<string, string>();
-  for (const name of [
-    'dev.json',
-    'tables.json',
-    'baseline_sql.json',
-    'column_meaning.json',
-    'augmented_schema.json',
-    'final_sql.json',
-    ...Object.values(STAGE_FILES),
-  ]) {
-    try {
-      files.set(name, readFileSync(join(dir, name), 'utf8'));
-    } catch {
-      // Optional files may be missing; parseReferenceSet names the required ones.
-    }
-  }
-  return parseReferenceSet(dir, files);
-}
 
 /** The heap in use after a full garbage collection, in bytes. */
 export function settledHeap(): number {
@@ -136,7 +111,7 @@ async function main(): Promise<void> {
     values.reference ??
       resolve(import.meta.dirname, '../../shared/data/share-reference/spider2sqlite'),
   );
-  const ref = loadReference(dir);
+  const ref = loadReferenceDir(dir);
   // A short warm-up, so JIT compilation is not counted as throughput.
   await runLoad(ref, Math.min(50, n));
   const report = await runLoad(ref, n);

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadReferenceDir } from '../../src/cli/reference-dir';
 import { recordingOf } from '../../src/core/reference/conformance';
 import { normalizeSetOrder } from '../../src/core/reference/normalize';
-import { parseReferenceSet, type ReferenceSet } from '../../src/core/reference/reference-set';
 import { extractSr } from '../../src/core/share/extract';
 import { stripBirdSuffix } from '../../src/core/share/item';
 import { STAGES } from '../../src/core/share/stages';
@@ -17,15 +17,6 @@ import { type StaticServer, serveStatic } from './support/static-server';
 
 const IDX = 10; // WWE_spider2: 9 tables, a WITH query, all five stages recorded
 
-function loadReference(): ReferenceSet {
-  const files = new Map<string, string>();
-  for (const name of readdirSync(SPIDER2SQLITE)) {
-    if (/\.(json|jsonl)$/.test(name))
-      files.set(name, readFileSync(join(SPIDER2SQLITE, name), 'utf8'));
-  }
-  return parseReferenceSet('spider2sqlite', files);
-}
-
 // b) A full correction through the UI against a loopback OpenAI-compatible server that
 // replays one recorded item: the four trajectories and the final SQL appear, and every
 // prompt the server received equals the recorded one (modulo Python set order).
@@ -34,7 +25,7 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
   let replay: ReplayServer;
   let browser: TestBrowser;
   let dir: string;
-  const ref = loadReference();
+  const ref = loadReferenceDir(SPIDER2SQLITE);
   const item = ref.items.find((i) => i.idx === IDX)!;
   const recording = recordingOf(ref);
   const answers = STAGES.map((s) => recording.get(s)!.get(IDX)!.response);

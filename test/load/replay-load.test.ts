@@ -1,10 +1,11 @@
 import { expect, it } from 'vitest';
-import { loadReference, runLoad } from '../../scripts/bench-load';
+import { runLoad } from '../../scripts/bench-load';
+import { loadReferenceDir } from '../../src/cli/reference-dir';
 import { SPIDER2SQLITE } from '../paths';
 
 // Issue 6, part 5: 1,000 corrections in one process keep memory flat and all complete.
 it('runs 1,000 replay corrections with a flat heap', async () => {
-  const ref = loadReference(SPIDER2SQLITE);
+  const ref = loadReferenceDir(SPIDER2SQLITE);
   await runLoad(ref, 30); // warm-up: JIT, lazily built caches
   const report = await runLoad(ref, 1000);
   console.log(
