@@ -107,8 +107,13 @@ describe('browser: offline after the first visit', () => {
       .getByText(/0 rows/)
       .waitFor();
 
-    // Nothing reached the server after the cut: everything came from the browser.
-    expect(server.requests.slice(served)).toEqual([]);
+    // Nothing reached the server after the cut: everything came from the browser. The one
+    // exception is the browser's own update check of the service worker script (and the
+    // Workbox runtime it imports), which Chromium makes outside the page's network stack,
+    // so Playwright's offline switch does not cover it; when it does get through, it is a
+    // version check, not something the app needs to run.
+    const swUpdateCheck = /\/(sw|workbox-[\w-]+)\.js$/;
+    expect(server.requests.slice(served).filter((path) => !swUpdateCheck.test(path))).toEqual([]);
     expect(browser.pageErrors).toEqual([]);
     await context.setOffline(false);
   }, 120_000);
