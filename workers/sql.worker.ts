@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import initSqlJs, { type Database, type SqlValue } from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import { QueryError, QueryRefusedError } from '../src/core/db/errors';
-import { openCheckedDatabase } from '../src/core/db/open-check';
+import { DEFAULT_MAX_DB_BYTES, openCheckedDatabase } from '../src/core/db/open-check';
 import {
   PROFILE_ROW_BOUND,
   profileCountsSql,
@@ -62,7 +62,10 @@ const api = {
       db?.close();
       db = undefined;
       // Header checks, then sql.js opens a copy and runs PRAGMA quick_check.
-      const checked = openCheckedDatabase(SQL, bytes, { fileName: name });
+      const checked = openCheckedDatabase(SQL, bytes, {
+        fileName: name,
+        maxBytes: DEFAULT_MAX_DB_BYTES,
+      });
       const candidate = checked.db;
       candidate.exec('PRAGMA query_only = ON');
       openWarnings = checked.warnings;
