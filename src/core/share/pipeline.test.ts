@@ -1,34 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SPIDER2SQLITE } from '../../../test/paths';
+import { loadReferenceDir } from '../../cli/reference-dir';
 import type { ChatChunk, ChatEngine, ChatRequest } from '../engine/chat-engine';
 import { EngineHttpError } from '../engine/errors';
 import { ReplayEngine } from '../engine/replay';
 import { recordingOf } from '../reference/conformance';
-import { parseReferenceSet } from '../reference/reference-set';
 import { schemaForDb } from '../schema/from-tables-json';
 import type { Schema } from '../schema/schema';
 import type { ShareItem } from './item';
 import { correct, type ShareEvent } from './pipeline';
 import { SYSTEM_PROMPT } from './prompts';
 
-const FILES = [
-  'dev.json',
-  'tables.json',
-  'baseline_sql.json',
-  'column_meaning.json',
-  'original_traj.jsonl',
-  'masked_traj.jsonl',
-  'intermediate_traj.jsonl',
-  'final_traj.jsonl',
-  'augmented_schema.json',
-  'final_sql.json',
-];
-const ref = parseReferenceSet(
-  'spider2sqlite',
-  new Map(FILES.map((f) => [f, readFileSync(join(SPIDER2SQLITE, f), 'utf8')])),
-);
+const ref = loadReferenceDir(SPIDER2SQLITE);
 const models = { bam: 'bam', sam: 'sam', lom: 'lom', generator: 'gen' };
 
 async function run(item: ShareItem, engine: ChatEngine, extra = {}): Promise<ShareEvent[]> {

@@ -91,6 +91,22 @@ class Writer {
     return `df${++this.df}`;
   }
 
+  /** One frame per group of conditions on `cur`, joined by `op` (union / intersect). */
+  private combineFrames(cur: string, groups: SqlExpr[][], op: 'union' | 'intersect'): string {
+    const frames = groups.map((parts) => {
+      const v = this.nextDf();
+      this.emit(`${v} = ${cur}.${parts.map((c) => this.where(c)).join('.')}`);
+      return v;
+    });
+    return (
+      frames[0]! +
+      frames
+        .slice(1)
+        .map((f) => `.${op}(${f})`)
+        .join('')
+    );
+  }
+
   private nextTmp(): string {
     return `tmp_res${++this.tmp}`;
   }
@@ -198,17 +214,7 @@ class Writer {
     const top = this.topOne(s, q, conds);
     const union = top || s.groupBy.length || s.having ? undefined : this.unionParts(s, q, conds);
     if (union) {
-      const frames = union.map((parts) => {
-        const v = this.nextDf();
-        this.emit(`${v} = ${cur}.${parts.map((c) => this.where(c)).join('.')}`);
-        return v;
-      });
-      cur =
-        frames[0]! +
-        frames
-          .slice(1)
-          .map((f) => `.union(${f})`)
-          .join('');
+      cur = this.combineFrames(cur, union, 'union');
     }
     // Consecutive conditions on the same column (a range) share one step, as BAM writes them.
     let rest = union ? [] : conds.filter((c) => c !== top?.cond);
@@ -235,17 +241,7 @@ class Writer {
     }
     if (copies) {
       // Conditions on two copies of one table (a self-join): one frame per copy, intersected.
-      const frames = copies.perCopy.map((parts) => {
-        const v = this.nextDf();
-        this.emit(`${v} = ${cur}.${parts.map((c) => this.where(c)).join('.')}`);
-        return v;
-      });
-      cur =
-        frames[0]! +
-        frames
-          .slice(1)
-          .map((f) => `.intersect(${f})`)
-          .join('');
+      cur = this.combineFrames(cur, copies.perCopy, 'intersect');
     }
     if (top) {
       this.approximations.push(
