@@ -423,6 +423,18 @@ function expr(x: unknown): SqlExpr {
         star: false,
       };
     }
+    case 'Trim': {
+      // SQLite's trim(x) and trim(x, chars); the standard TRIM(LEADING … FROM x) is not SQLite.
+      if (n.trim_where || n.trim_what) return { k: 'unsupported', what: 'TRIM … FROM' };
+      const chars = (n.trim_characters as Node[] | undefined) ?? [];
+      return {
+        k: 'function',
+        name: 'trim',
+        args: [expr(n.expr), ...chars.map((c) => expr(c))],
+        distinct: false,
+        star: false,
+      };
+    }
     case 'Collate':
       return expr(n.expr);
     default:

@@ -257,4 +257,39 @@ describe('sqlToSr (BAM style)', () => {
     );
     expect(correlated.approximations).toContain('a correlated subquery');
   });
+
+  it('spells BETWEEN as BAM does: lower case around quoted dates, capitals around words and numbers', () => {
+    expect(sr("SELECT COUNT(*) FROM customers WHERE name BETWEEN 'A' AND 'M'")).toBe(
+      "df1 = df.where(element = customers.name, filter = 'BETWEEN A AND M')\nres = df1.count()",
+    );
+    expect(sr('SELECT COUNT(*) FROM customers WHERE id BETWEEN 1 AND 9')).toBe(
+      "df1 = df.where(element = customers.id, filter = 'BETWEEN 1 AND 9')\nres = df1.count()",
+    );
+    expect(
+      sr("SELECT COUNT(*) FROM orders WHERE `Order Date` BETWEEN '2020-01-01' AND '2020-12-31'"),
+    ).toBe(
+      "df1 = df.where(element = orders.`Order Date`, filter = 'between 2020-01-01 and 2020-12-31')\nres = df1.count()",
+    );
+  });
+
+  it('names the aggregates of a grouped CTE inside its grouping step', () => {
+    expect(
+      sr(
+        'WITH spend AS (SELECT customer_id, SUM(amount) AS total FROM orders GROUP BY customer_id) SELECT AVG(total) FROM spend',
+      ),
+    ).toBe(
+      'df1 = df.groupby(orders.customer_id).agg(sum(orders.amount) as total)\nres = df1.select(avg(total))',
+    );
+    expect(
+      sr(
+        'WITH n AS (SELECT customer_id, COUNT(*) AS orders_count FROM orders GROUP BY customer_id) SELECT MAX(orders_count) FROM n',
+      ),
+    ).toBe('df1 = df.groupby(orders.customer_id).count()\nres = df1.select(max(orders_count))');
+  });
+
+  it('reads SQLite trim(x) and trim(x, chars) as functions', () => {
+    expect(sr("SELECT trim(name) FROM customers WHERE trim(city, '.') != ''")).toBe(
+      "df1 = df.where(element = trim(customers.city, '.'), filter = '!= ')\nres = df1.select(trim(customers.name))",
+    );
+  });
 });

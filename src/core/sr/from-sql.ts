@@ -291,6 +291,25 @@ class Writer {
         cur = v;
         groupedOrder = true;
       } else if (
+        this.keepAliases &&
+        !s.having &&
+        !s.distinct &&
+        !q?.orderBy.length &&
+        !q?.limit &&
+        aggs.length > 0 &&
+        this.selectsKeysThenAggregates(s, aggs)
+      ) {
+        // A grouped CTE or derived table: BAM names the aggregates inside the grouping step
+        // (`df1 = df.groupby(t.k).agg(sum(t.v) as total)`), the names later steps use; a lone
+        // COUNT(*) stays `.count()`.
+        this.df--;
+        const named = s.items.slice(s.groupBy.length).map((i) => {
+          const text = this.expr(i.expr);
+          return i.alias ? `${text} as ${srName(i.alias)}` : text;
+        });
+        const lone = named.length === 1 && aggs.length === 1 && aggs[0] === 'count()';
+        bareGroup = `${cur}.groupby(${keys})${lone ? '.count()' : `.agg(${named.join(', ')})`}`;
+      } else if (
         !s.having &&
         !s.distinct &&
         !this.keepAliases &&
@@ -752,9 +771,11 @@ class Writer {
         if (!isLiteral(c.low) || !isLiteral(c.high) || isValue(c.expr)) return undefined;
         const lo = unnest(c.low) as { type: string; value: string };
         const hi = unnest(c.high) as { type: string; value: string };
-        const strings = lo.type === 'string' || hi.type === 'string';
-        const kw = strings ? ['between', 'and'] : ['BETWEEN', 'AND'];
-        const not = c.not ? (strings ? 'not ' : 'NOT ') : '';
+        // BAM lower-cases the keywords around quoted dates and numbers ('between 1995-01-01 and
+        // 1997-12-31') and keeps SQL's capitals around numbers and words ('BETWEEN TR000 AND TR099').
+        const lower = [lo, hi].some((b) => b.type === 'string' && /^\d/.test(b.value));
+        const kw = lower ? ['between', 'and'] : ['BETWEEN', 'AND'];
+        const not = c.not ? (lower ? 'not ' : 'NOT ') : '';
         return {
           element: this.expr(c.expr),
           filter: srString(`${not}${kw[0]} ${lo.value} ${kw[1]} ${hi.value}`),
