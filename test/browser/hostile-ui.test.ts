@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -141,6 +142,38 @@ describe('browser: hostile inputs through the UI', () => {
         name: 'a text file',
         expected: 'refused: a text file',
         run: () => refused('notes.db', Buffer.from('id,name\n1,Ann\n'), /text file/),
+      },
+      {
+        name: 'a database over the memory budget (sparse, 600 MB)',
+        expected: 'refused from its header, without reading the file',
+        run: async () => {
+          const dir = mkdtempSync(join(tmpdir(), 'share-big-'));
+          const path = join(dir, 'huge.sqlite');
+          writeFileSync(path, concert.subarray(0, PAGE));
+          truncateSync(path, 600 * 1024 * 1024);
+          // Count the bytes the page reads from the files it is given.
+          await page.evaluate(() => {
+            const w = window as { __readBytes?: number };
+            w.__readBytes = 0;
+            const read = Blob.prototype.arrayBuffer;
+            Blob.prototype.arrayBuffer = function (this: Blob) {
+              w.__readBytes! += this.size;
+              return read.call(this);
+            };
+          });
+          try {
+            await page.getByTestId('db-file').setInputFiles(path);
+            await expect
+              .poll(async () => (await page.getByTestId('db-error').textContent()) ?? '')
+              .toMatch(/more than the memory budget of 512/);
+            const read = await page.evaluate(
+              () => (window as { __readBytes?: number }).__readBytes,
+            );
+            expect(read).toBeLessThanOrEqual(100);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
       },
       {
         name: 'a truncated database',

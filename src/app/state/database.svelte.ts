@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_DB_BYTES, readSqliteHeader, SQLITE_HEADER_BYTES } from '../../core/db/open-check';
 import type { ColumnProfile, QueryLimits, QueryResult } from '../../core/db/sql-database';
 import type { Schema } from '../../core/schema/schema';
 import { SqlClient } from '../db/sql-client';
@@ -28,8 +29,24 @@ export class DatabaseState {
     };
   }
 
-  /** Opens a file the user picked or dropped, and keeps a copy in IndexedDB. */
+  /**
+   * Opens a file the user picked or dropped, and keeps a copy in IndexedDB. Its header is
+   * checked first (100 bytes read), so a file that is not SQLite or is over the memory
+   * budget is refused before the whole of it is read into memory.
+   */
   async openFile(file: File): Promise<void> {
+    try {
+      const head = new Uint8Array(await file.slice(0, SQLITE_HEADER_BYTES).arrayBuffer());
+      readSqliteHeader(head, {
+        fileName: file.name,
+        maxBytes: DEFAULT_MAX_DB_BYTES,
+        totalBytes: file.size,
+      });
+    } catch (error) {
+      this.status = this.schema ? 'open' : 'error';
+      this.error = (error as Error).message;
+      return;
+    }
     await this.openBytes(new Uint8Array(await file.arrayBuffer()), file.name, true);
   }
 

@@ -67,7 +67,8 @@ export type OpenCheckResult =
   | { ok: false; error: DbFileError };
 
 const MAGIC = 'SQLite format 3\u0000';
-const HEADER_BYTES = 100;
+/** Length of a SQLite file header. */
+export const SQLITE_HEADER_BYTES = 100;
 const MAX_QUICK_CHECK_LINES = 3;
 
 /** A file name fit for a one-line message: control characters escaped, length capped. */
@@ -131,7 +132,7 @@ export function readSqliteHeader(bytes: Uint8Array, options: OpenCheckOptions = 
   const magicLength = Math.min(bytes.length, magic.length);
   const magicSoFar = startsWith(bytes, magic.slice(0, magicLength));
   if (!magicSoFar) fail('not-sqlite', `it is not a SQLite database; ${describeForeign(bytes)}.`);
-  if (bytes.length < HEADER_BYTES) {
+  if (bytes.length < SQLITE_HEADER_BYTES) {
     fail(
       'truncated',
       `it is only ${bytes.length} byte${bytes.length === 1 ? '' : 's'}, shorter than a SQLite header (100 bytes): the file is incomplete.`,
