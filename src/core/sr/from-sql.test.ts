@@ -292,4 +292,10 @@ describe('sqlToSr (BAM style)', () => {
       "df1 = df.where(element = trim(customers.city, '.'), filter = '!= ')\nres = df1.select(trim(customers.name))",
     );
   });
+
+  it('writes a year comparison as BAM does, on the column itself', () => {
+    expect(sr("SELECT COUNT(*) FROM orders WHERE strftime('%Y', `Order Date`) > '2013'")).toBe(
+      'df1 = df.where(element = orders.`Order Date`, filter = "year > 2013")\nres = df1.count()',
+    );
+  });
 });

@@ -750,6 +750,16 @@ class Writer {
           this.approximations.push('a year test (written as a prefix match: right for ISO dates)');
           return { element: this.expr(year), filter: `"like '${r.value}%'"` };
         }
+        // `strftime('%Y', t.c) > '2013'`: BAM compares the column's year (`filter = "year > 2013"`).
+        if (
+          year &&
+          op !== '=' &&
+          r.k === 'literal' &&
+          r.type === 'string' &&
+          /^\d{4}$/.test(r.value)
+        ) {
+          return { element: this.expr(year), filter: `"year ${op} ${r.value}"` };
+        }
         const element = this.expr(left);
         if (r.k === 'literal' || (r.k === 'unary' && r.op === '-' && r.expr.k === 'literal')) {
           const text = r.k === 'literal' ? r.value : `-${(r.expr as { value: string }).value}`;

@@ -156,6 +156,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     "SELECT BillingCity FROM Invoice WHERE Total BETWEEN 10 AND 15 UNION SELECT City FROM Customer WHERE Country = 'Brazil'",
     "SELECT CAST(SUM(CASE WHEN Country = 'USA' THEN 1 ELSE 0 END) AS REAL) * 100 / COUNT(*) FROM Customer",
     "SELECT DISTINCT g.Name FROM Genre g JOIN Track t ON t.GenreId = g.GenreId JOIN Album a ON t.AlbumId = a.AlbumId WHERE a.Title = 'Let There Be Rock'",
+    "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', InvoiceDate) > '2011'",
+    "SELECT BillingCountry FROM Invoice WHERE strftime('%Y', InvoiceDate) = '2012' AND Total > 15",
   ];
 
   it('gives the same result for each query', async () => {

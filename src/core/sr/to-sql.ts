@@ -561,6 +561,21 @@ class Compiler {
         pattern: { k: 'literal', type: 'string', value: stripQuotes(m[2]!) },
         not: !!m[1],
       };
+    // `"year > 2013"`, `"year = 1920"`: the year of a date column, as BAM writes it.
+    m = /^year\s*(>=|<=|!=|<>|==|=|>|<)\s*'?(\d{4})'?$/i.exec(s);
+    if (m)
+      return {
+        k: 'binary',
+        op: OPS[m[1]!]!,
+        left: {
+          k: 'function',
+          name: 'strftime',
+          args: [{ k: 'literal', type: 'string', value: '%Y' }, left],
+          distinct: false,
+          star: false,
+        },
+        right: { k: 'literal', type: 'string', value: m[2]! },
+      };
     m = /^(>=|<=|!=|<>|==|=|>|<)\s*(.*)$/s.exec(s);
     if (m) return { k: 'binary', op: OPS[m[1]!]!, left, right: this.literalText(m[2]!, f) };
     return { k: 'binary', op: '=', left, right: { k: 'literal', type: 'string', value: text } };
