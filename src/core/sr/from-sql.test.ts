@@ -293,9 +293,16 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
-  it('writes a year comparison as BAM does, on the column itself', () => {
+  it('writes year comparisons and date prefixes as BAM does, on the column itself', () => {
     expect(sr("SELECT COUNT(*) FROM orders WHERE strftime('%Y', `Order Date`) > '2013'")).toBe(
       'df1 = df.where(element = orders.`Order Date`, filter = "year > 2013")\nres = df1.count()',
+    );
+    expect(sr("SELECT COUNT(*) FROM orders WHERE substr(`Order Date`, 1, 4) = '2012'")).toBe(
+      "df1 = df.where(element = orders.`Order Date`, filter = 'like 2012%')\nres = df1.count()",
+    );
+    // Not a prefix of the same length: kept as written.
+    expect(sr("SELECT COUNT(*) FROM orders WHERE substr(`Order Date`, 1, 4) = '12'")).toBe(
+      "df1 = df.where(element = substr(orders.`Order Date`, 1, 4), filter = '12')\nres = df1.count()",
     );
   });
 });

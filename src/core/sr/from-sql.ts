@@ -760,6 +760,12 @@ class Writer {
         ) {
           return { element: this.expr(year), filter: `"year ${op} ${r.value}"` };
         }
+        // `substr(t.c, 1, 4) = '2012'`: BAM matches the prefix on the column (`'like 2012%'`).
+        if (op === '=' && r.k === 'literal' && r.type === 'string') {
+          const prefixed = prefixOf(left, r.value);
+          if (prefixed)
+            return { element: this.expr(prefixed), filter: srString(`like ${r.value}%`) };
+        }
         const element = this.expr(left);
         if (r.k === 'literal' || (r.k === 'unary' && r.op === '-' && r.expr.k === 'literal')) {
           const text = r.k === 'literal' ? r.value : `-${(r.expr as { value: string }).value}`;
@@ -1127,6 +1133,21 @@ function yearOf(e: SqlExpr): SqlExpr | undefined {
   const f = unnest(fmt);
   if (f.k !== 'literal' || f.type !== 'string' || f.value !== '%Y') return undefined;
   return unnest(col).k === 'column' ? col : undefined;
+}
+
+/**
+ * The column of `substr(column, 1, n)` compared with an n-character value of digits and
+ * dashes (`substr(t.date, 1, 4) = '2012'`): the test is then exactly a prefix match.
+ */
+function prefixOf(e: SqlExpr, value: string): SqlExpr | undefined {
+  const u = unnest(e);
+  if (u.k !== 'function' || !/^substr(ing)?$/i.test(u.name) || u.args.length !== 3)
+    return undefined;
+  const [col, from, len] = u.args.map(unnest) as [SqlExpr, SqlExpr, SqlExpr];
+  if (col.k !== 'column' || from.k !== 'literal' || from.value !== '1') return undefined;
+  if (len.k !== 'literal' || len.type !== 'number' || Number(len.value) !== value.length)
+    return undefined;
+  return /^[0-9-]+$/.test(value) ? col : undefined;
 }
 
 function containsSubquery(e: SqlExpr): boolean {

@@ -158,6 +158,7 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     "SELECT DISTINCT g.Name FROM Genre g JOIN Track t ON t.GenreId = g.GenreId JOIN Album a ON t.AlbumId = a.AlbumId WHERE a.Title = 'Let There Be Rock'",
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', InvoiceDate) > '2011'",
     "SELECT BillingCountry FROM Invoice WHERE strftime('%Y', InvoiceDate) = '2012' AND Total > 15",
+    "SELECT SUM(Total) FROM Invoice WHERE substr(InvoiceDate, 1, 7) = '2013-05'",
   ];
 
   it('gives the same result for each query', async () => {
