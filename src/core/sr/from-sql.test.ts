@@ -305,4 +305,13 @@ describe('sqlToSr (BAM style)', () => {
       "df1 = df.where(element = substr(orders.`Order Date`, 1, 4), filter = '12')\nres = df1.count()",
     );
   });
+
+  it('writes a list of values as BAM does (IN, values = [...])', () => {
+    expect(sr("SELECT COUNT(*) FROM customers WHERE city IN ('Oslo', 'Bergen')")).toBe(
+      "df1 = df.where(element = customers.city, filter = 'IN', values = ['Oslo', 'Bergen'])\nres = df1.count()",
+    );
+    expect(sr('SELECT name FROM customers WHERE id NOT IN (1, 2)')).toBe(
+      "df1 = df.where(element = customers.id, filter = 'not in', values = [1, 2])\nres = df1.select(customers.name)",
+    );
+  });
 });

@@ -813,8 +813,10 @@ class Writer {
             element: this.expr(c.expr),
             filter: `${op}, value = ${this.subqueryValue(c.query)}`,
           };
+        // A list of values: BAM's form is `filter = 'IN', values = [...]` ('not in' when negated).
         const list = (c.list ?? []).map((x) => this.expr(x)).join(', ');
-        return { element: this.expr(c.expr), filter: `${op}, value = [${list}]` };
+        const listOp = c.not ? "'not in'" : "'IN'";
+        return { element: this.expr(c.expr), filter: `${listOp}, values = [${list}]` };
       }
       default:
         return undefined;
