@@ -314,4 +314,13 @@ describe('sqlToSr (BAM style)', () => {
       "df1 = df.where(element = customers.id, filter = 'not in', values = [1, 2])\nres = df1.select(customers.name)",
     );
   });
+
+  it('filters one column by another as BAM does', () => {
+    expect(sr('SELECT COUNT(*) FROM orders WHERE amount > customer_id')).toBe(
+      "df1 = df.where(element = orders.amount, filter = '> orders.customer_id')\nres = df1.count()",
+    );
+    expect(sr('SELECT COUNT(*) FROM orders WHERE amount = customer_id')).toBe(
+      'df1 = df.where(element = orders.amount, filter = orders.customer_id)\nres = df1.count()',
+    );
+  });
 });

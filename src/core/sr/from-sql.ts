@@ -738,6 +738,12 @@ class Writer {
         }
         if (isValue(left)) return undefined;
         const r = unnest(right);
+        // Two columns compared (`t.a > t.b`): BAM filters the first by the second
+        // (`where(element = t.a, filter = '> t.b')`, `filter = t.b` for equality).
+        if (unnest(left).k === 'column' && r.k === 'column') {
+          const other = this.expr(r);
+          return { element: this.expr(left), filter: op === '=' ? other : `'${op} ${other}'` };
+        }
         // `strftime('%Y', t.c) = '2011'`: BAM filters the column by its prefix.
         const year = yearOf(left);
         if (

@@ -159,6 +159,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', InvoiceDate) > '2011'",
     "SELECT BillingCountry FROM Invoice WHERE strftime('%Y', InvoiceDate) = '2012' AND Total > 15",
     "SELECT SUM(Total) FROM Invoice WHERE substr(InvoiceDate, 1, 7) = '2013-05'",
+    'SELECT c.FirstName FROM Customer c JOIN Employee e ON c.SupportRepId = e.EmployeeId WHERE c.City = e.City',
+    'SELECT COUNT(*) FROM Track WHERE Milliseconds > Bytes / 100',
   ];
 
   it('gives the same result for each query', async () => {
