@@ -128,7 +128,7 @@ describe('sqlToSr (BAM style)', () => {
       [
         'df1 = df.groupby(customers.city).agg(sum(orders.amount))',
         'df2 = df1.orderby(by = sum(orders.amount), desc)',
-        'res = df2.select(customers.city, sum(orders.amount))',
+        'res = df2.select(customers.city, sum(orders.amount) as total)',
       ].join('\n'),
     );
     expect(sr('SELECT city, COUNT(*) FROM customers GROUP BY city HAVING COUNT(*) > 2')).toBe(
@@ -321,6 +321,31 @@ describe('sqlToSr (BAM style)', () => {
     );
     expect(sr('SELECT COUNT(*) FROM orders WHERE amount = customer_id')).toBe(
       'df1 = df.where(element = orders.amount, filter = orders.customer_id)\nres = df1.count()',
+    );
+  });
+
+  it('keeps the name of a SUM per group, as BAM mostly does, and drops other aggregate names', () => {
+    expect(
+      sr(
+        'SELECT customer_id, SUM(amount) AS spent FROM orders GROUP BY customer_id ORDER BY spent DESC LIMIT 1',
+      ),
+    ).toBe(
+      [
+        'df1 = df.groupby(orders.customer_id).agg(sum(orders.amount))',
+        'df2 = df1.orderby(by = sum(orders.amount), desc).limit(1)',
+        'res = df2.select(orders.customer_id, sum(orders.amount) as spent)',
+      ].join('\n'),
+    );
+    expect(
+      sr(
+        'SELECT customer_id, AVG(amount) AS mean FROM orders GROUP BY customer_id ORDER BY mean DESC LIMIT 1',
+      ),
+    ).toBe(
+      [
+        'df1 = df.groupby(orders.customer_id).agg(avg(orders.amount))',
+        'df2 = df1.orderby(by = avg(orders.amount), desc).limit(1)',
+        'res = df2.select(orders.customer_id, avg(orders.amount))',
+      ].join('\n'),
     );
   });
 });
