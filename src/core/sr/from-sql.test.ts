@@ -315,6 +315,12 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
+  it('writes comparisons of one column joined by OR as one filter', () => {
+    expect(sr('SELECT COUNT(*) FROM orders WHERE amount < 5 OR amount > 100')).toBe(
+      "df1 = df.where(element = orders.amount, filter = '< 5 OR > 100')\nres = df1.count()",
+    );
+  });
+
   it('filters one column by another as BAM does', () => {
     expect(sr('SELECT COUNT(*) FROM orders WHERE amount > customer_id')).toBe(
       "df1 = df.where(element = orders.amount, filter = '> orders.customer_id')\nres = df1.count()",

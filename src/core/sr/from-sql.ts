@@ -706,6 +706,15 @@ class Writer {
       const parts = disjuncts(inner).map((d) => this.simpleCondition(d));
       if (parts.every((p) => p !== undefined)) {
         const [first, ...rest] = parts as { element: string; filter: string }[];
+        // Comparisons of one column (`c < 150 OR c > 450`): BAM writes one filter, '< 150 OR > 450'.
+        const comparison = /^'(<=|>=|<|>|!=) [^']*'$/;
+        if (
+          rest.every((p) => p.element === first!.element) &&
+          parts.every((p) => comparison.test(p!.filter))
+        ) {
+          const filter = parts.map((p) => p!.filter.slice(1, -1)).join(' OR ');
+          return `${method}(element = ${first!.element}, filter = '${filter}')`;
+        }
         return [
           `${method}(element = ${first!.element}, filter = ${first!.filter})`,
           ...rest.map((p) => `or${method}(element = ${p.element}, filter = ${p.filter})`),

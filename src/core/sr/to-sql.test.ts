@@ -161,6 +161,7 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     "SELECT SUM(Total) FROM Invoice WHERE substr(InvoiceDate, 1, 7) = '2013-05'",
     'SELECT c.FirstName FROM Customer c JOIN Employee e ON c.SupportRepId = e.EmployeeId WHERE c.City = e.City',
     'SELECT COUNT(*) FROM Track WHERE Milliseconds > Bytes / 100',
+    'SELECT COUNT(*) FROM Track WHERE GenreId = 1 AND (Milliseconds < 100000 OR Milliseconds > 600000)',
   ];
 
   it('gives the same result for each query', async () => {

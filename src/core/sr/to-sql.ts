@@ -542,6 +542,15 @@ class Compiler {
   /** A filter written as a string: `'> 500'`, `'is not null'`, `'between a and b'`, `'like x%'`, or a value. */
   private stringFilter(left: SqlExpr, text: string, f: Frame): SqlExpr {
     const s = text.trim();
+    // `'< 150 OR > 450'`: alternatives on the same element.
+    const alternatives = s.split(/\s+or\s+/i);
+    if (
+      alternatives.length > 1 &&
+      alternatives.every((a) => /^(>=|<=|!=|<>|==|=|>|<)\s*\S/.test(a))
+    )
+      return alternatives
+        .map((a) => this.stringFilter(left, a, f))
+        .reduce((acc, x) => ({ k: 'binary', op: 'OR', left: acc, right: x }));
     let m = /^(not\s+)?between\s+(.+?)\s+and\s+(.+)$/is.exec(s);
     if (m)
       return {
