@@ -1,4 +1,8 @@
-import { DEFAULT_MAX_DB_BYTES, readSqliteHeader, SQLITE_HEADER_BYTES } from '../../core/db/open-check';
+import {
+  DEFAULT_MAX_DB_BYTES,
+  readSqliteHeader,
+  SQLITE_HEADER_BYTES,
+} from '../../core/db/open-check';
 import type { ColumnProfile, QueryLimits, QueryResult } from '../../core/db/sql-database';
 import type { Schema } from '../../core/schema/schema';
 import { SqlClient } from '../db/sql-client';
