@@ -229,6 +229,16 @@ export class CorrectionState {
     this.controller?.abort();
   }
 
+  /** The window's keyboard shortcuts: Ctrl/Cmd+Enter corrects, Escape cancels a running correction. */
+  onShortcut(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void this.run();
+    } else if (event.key === 'Escape' && this.running) {
+      this.cancel();
+    }
+  }
+
   private async runRows(sql: string, set: (v: RowsView) => void): Promise<void> {
     set({ state: 'running' });
     try {
