@@ -81,6 +81,9 @@ export function printExpr(e: SqlExpr): string {
     case 'unary':
       return e.op === 'NOT' ? `NOT ${wrap(e.expr, 3)}` : `${e.op}${wrap(e.expr, 10)}`;
     case 'function': {
+      // SQLite's date keywords take no parentheses (`CURRENT_TIMESTAMP()` is a syntax error).
+      if (!e.args.length && !e.star && /^current_(timestamp|date|time)$/i.test(e.name))
+        return e.name.toUpperCase();
       const args = e.star ? '*' : e.args.map(printExpr).join(', ');
       return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${args})`;
     }

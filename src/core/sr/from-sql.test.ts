@@ -284,12 +284,24 @@ describe('sqlToSr (BAM style)', () => {
       sr(
         'WITH n AS (SELECT customer_id, COUNT(*) AS orders_count FROM orders GROUP BY customer_id) SELECT MAX(orders_count) FROM n',
       ),
-    ).toBe('df1 = df.groupby(orders.customer_id).count()\nres = df1.select(max(orders_count))');
+    ).toBe('df1 = df.groupby(orders.customer_id).count()\nres = df1.select(max(count))');
+  });
+
+  it('writes a value that would read as an operator or pattern with an explicit "="', () => {
+    expect(sr("SELECT Name FROM customers WHERE city = '<humor>' AND name = '='")).toBe(
+      "df1 = df.where(element = customers.city, filter = \"= '<humor>'\")\ndf2 = df1.where(element = customers.name, filter = '=')\nres = df2.select(customers.name)",
+    );
+  });
+
+  it('writes a scalar subquery inside an expression as a step, not as an aggregate of the outer rows', () => {
+    expect(sr('SELECT COUNT(*) * 100.0 / (SELECT COUNT(*) FROM orders) FROM customers')).toBe(
+      'tmp_res1 = df.count(orders.*)\nres = df.select(count(customers.*) * 100.0 / tmp_res1)',
+    );
   });
 
   it('reads SQLite trim(x) and trim(x, chars) as functions', () => {
     expect(sr("SELECT trim(name) FROM customers WHERE trim(city, '.') != ''")).toBe(
-      "df1 = df.where(element = trim(customers.city, '.'), filter = '!= ')\nres = df1.select(trim(customers.name))",
+      "df1 = df.where(element = trim(customers.city, '.'), filter = \"!= ''\")\nres = df1.select(trim(customers.name))",
     );
   });
 

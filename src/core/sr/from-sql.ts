@@ -10,6 +10,7 @@ import type {
   SqlSelect,
 } from '../sql/ast';
 import { walk, walkQuery } from '../sql/walk';
+import { filterTextIsValue } from './to-sql';
 
 /** SR for a query, and the constructs it could only approximate. */
 export interface SqlToSrResult {
@@ -51,6 +52,15 @@ export function srString(value: string): string {
   return `'${value.replaceAll("'", "\\'")}'`;
 }
 
+/**
+ * The filter for `= 'value'`: the value itself (`'Alameda'`), or `"= '<humor>'"` when the bare
+ * value would read as an operator, pattern or range, or lose its spaces.
+ */
+function equalsFilter(value: string): string {
+  if (filterTextIsValue(value) || /['"]/.test(value)) return srString(value);
+  return `"= '${value}'"`;
+}
+
 class Writer {
   lines: string[] = [];
   approximations: string[] = [];
@@ -66,6 +76,8 @@ class Writer {
   private passThrough = new Map<string, Map<string, string>>();
   /** Select items of CTEs/derived tables that pass a table column through (no alias needed). */
   private passedItems = new Set<SqlExpr>();
+  /** The name of the lone `COUNT(*) AS n` the last select wrote as `.count()` (read as `count`). */
+  private loneCount: string | undefined;
   /** SR of aggregates the grouped frame names (`sum(t.c)` -> `total`). */
   private aggNames = new Map<string, string>();
   /**
@@ -147,6 +159,7 @@ class Writer {
       this.keepAliases = true;
       const value = this.query(cte.query, undefined);
       this.keepAliases = saved;
+      this.countIsCalled(cte.name);
       const v = this.nextDf();
       this.emit(`${v} = ${value}`);
       this.ctes.set(cte.name.toLowerCase(), v);
@@ -193,12 +206,13 @@ class Writer {
     this.countTable = this.unreferencedTable(s, q);
     let cur = 'df';
     if (s.from?.k === 'derived') {
-      if (s.from.alias) this.recordPassThrough(s.from.alias, s.from.query);
+      this.recordPassThrough(s.from.alias ?? '', s.from.query);
       const v = this.nextTmp();
       const saved = this.keepAliases;
       this.keepAliases = true;
       const value = this.query(s.from.query, v);
       this.keepAliases = saved;
+      this.countIsCalled(s.from.alias ?? '');
       if (value !== v) this.emit(`${v} = ${value}`);
       cur = v;
     } else if (s.from?.k === 'table' && this.ctes.has(s.from.name.toLowerCase())) {
@@ -255,6 +269,7 @@ class Writer {
     }
     let groupedOrder = false;
     let bareGroup: string | undefined;
+    let loneCount: string | undefined;
     if (s.groupBy.length) {
       const aggs = this.aggregatesOf(s, q);
       const keys = s.groupBy.map((g) => this.expr(g)).join(', ');
@@ -309,6 +324,7 @@ class Writer {
         });
         const lone = named.length === 1 && aggs.length === 1 && aggs[0] === 'count()';
         bareGroup = `${cur}.groupby(${keys})${lone ? '.count()' : `.agg(${named.join(', ')})`}`;
+        if (lone) loneCount = s.items[s.groupBy.length]?.alias;
       } else if (
         !s.having &&
         !s.distinct &&
@@ -356,7 +372,18 @@ class Writer {
     this.qualifiers = savedQualifiers;
     this.countTable = savedCountTable;
     this.aggNames = new Map();
+    this.loneCount = loneCount;
     return result;
+  }
+
+  /** Later steps read a CTE's lone `COUNT(*) AS n`, written `.count()`, as `count` (BAM's name). */
+  private countIsCalled(name: string): void {
+    const alias = this.loneCount;
+    this.loneCount = undefined;
+    if (!alias) return;
+    const key = name.toLowerCase();
+    if (!this.passThrough.has(key)) this.passThrough.set(key, new Map());
+    this.passThrough.get(key)!.set(alias.toLowerCase(), 'count');
   }
 
   /**
@@ -789,7 +816,9 @@ class Writer {
         if (r.k === 'literal' || (r.k === 'unary' && r.op === '-' && r.expr.k === 'literal')) {
           const text = r.k === 'literal' ? r.value : `-${(r.expr as { value: string }).value}`;
           const isString = r.k === 'literal' && r.type === 'string';
-          if (op === '=') return { element, filter: isString ? srString(text) : text };
+          if (op === '=') return { element, filter: isString ? equalsFilter(text) : text };
+          if (isString && (text.trim() !== text || text === '') && !/['"]/.test(text))
+            return { element, filter: `"${op} '${text}'"` };
           return { element, filter: srString(`${op} ${text}`) };
         }
         if (r.k === 'subquery') {
@@ -865,10 +894,15 @@ class Writer {
     }
   }
 
-  /** The SR value of a subquery: inline for `SELECT agg(col) FROM t`, else a `tmp_res` step. */
-  private subqueryValue(q: SqlQuery): string {
+  /**
+   * The SR value of a subquery: inline for `SELECT agg(col) FROM t` where it is a filter's
+   * whole value (`filter = max(t.c)`, BAM's form, compiled back as a subquery), else a
+   * `tmp_res` step.
+   */
+  private subqueryValue(q: SqlQuery, inline = true): string {
     const b = q.body;
     if (
+      inline &&
       b.k === 'select' &&
       q.with.length === 0 &&
       !q.orderBy.length &&
@@ -984,7 +1018,8 @@ class Writer {
       case 'exists':
         return `${e.not ? 'not ' : ''}exists(${this.subqueryValue(e.query)})`;
       case 'subquery':
-        return this.subqueryValue(e.query);
+        // Inside an expression an inline `max(t.c)` would read the outer rows: always a step.
+        return this.subqueryValue(e.query, false);
       case 'unsupported':
         if (e.what.startsWith(RAW_SR)) return e.what.slice(RAW_SR.length);
         this.approximations.push(e.what);

@@ -99,6 +99,36 @@ describe('srToSql', () => {
     ).toBe(true);
   });
 
+  it('reads an aggregate inside a row filter as one over the whole table', () => {
+    const sql = compile(
+      'df1 = df.where(singer.Age * 2 > avg(singer.Age) * 2)\nres = df1.select(singer.Name)',
+    );
+    expect(sql).toContain('(SELECT AVG(');
+    expect(
+      sameRows(
+        rows(sql),
+        rows('SELECT Name FROM singer WHERE Age > (SELECT AVG(Age) FROM singer)'),
+        false,
+      ),
+    ).toBe(true);
+  });
+
+  it('reads a filter that is an operator alone as that value, and "= \'<x>\'" as the value <x>', () => {
+    expect(
+      compile("df1 = df.where(element = singer.Name, filter = '=')\nres = df1.select(singer.Name)"),
+    ).toContain("= '='");
+    expect(
+      compile(
+        'df1 = df.where(element = singer.Name, filter = "= \'<humor>\'")\nres = df1.select(singer.Name)',
+      ),
+    ).toContain("= '<humor>'");
+    expect(
+      compile(
+        "df1 = df.where(element = singer.Name, filter = '<humor>')\nres = df1.select(singer.Name)",
+      ),
+    ).toContain("< 'humor>'");
+  });
+
   it('reports what it cannot compile, naming the step', () => {
     const result = srToSql(
       "df1 = df.where(element = singer.Age, filter = '> 30')\nres = df1.pivot(singer.Name)",
@@ -162,6 +192,14 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT c.FirstName FROM Customer c JOIN Employee e ON c.SupportRepId = e.EmployeeId WHERE c.City = e.City',
     'SELECT COUNT(*) FROM Track WHERE Milliseconds > Bytes / 100',
     'SELECT COUNT(*) FROM Track WHERE GenreId = 1 AND (Milliseconds < 100000 OR Milliseconds > 600000)',
+    // A scalar subquery inside arithmetic, in a filter and in the select list.
+    'SELECT Name FROM Track WHERE Milliseconds * 2 > (SELECT AVG(Milliseconds) FROM Track) * 3',
+    'SELECT COUNT(*) * 100.0 / (SELECT COUNT(*) FROM Track) FROM Track WHERE GenreId = 1',
+    // Aggregates over a grouped derived table.
+    'SELECT AVG(n) FROM (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId)',
+    'SELECT COUNT(AlbumId) FROM (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId) T WHERE T.n > 15',
+    // SQLite's date keywords.
+    "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', CURRENT_TIMESTAMP) - strftime('%Y', InvoiceDate) > 5",
   ];
 
   it('gives the same result for each query', async () => {

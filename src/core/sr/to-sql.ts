@@ -89,7 +89,11 @@ const FUNCTIONS = new Set([
   'power',
   'ceil',
   'floor',
+  'current_timestamp',
+  'current_date',
+  'current_time',
 ]);
+const OPERATOR_ALONE = /^(>=|<=|!=|<>|==|=|>|<)$/;
 const ARITHMETIC: Record<string, string> = { divide: '/', subtract: '-', add: '+', multiply: '*' };
 const OPS: Record<string, string> = {
   '==': '=',
@@ -274,8 +278,12 @@ class Compiler {
       case 'having':
       case 'orwhere':
       case 'or_where': {
-        const cond = this.condition(f, args);
-        const target = name === 'having' || f.groupBy.length > 0 ? f.having : f.filters;
+        const having = name === 'having' || f.groupBy.length > 0;
+        let cond = this.condition(f, args);
+        // An aggregate in a row filter (`where(t.w * 100 > avg(t.w) * 79)`) is over the whole
+        // table, as SQL can only say with a subquery.
+        if (!having) cond = mapAggregates(cond, (agg) => this.wholeTable(agg) ?? agg);
+        const target = having ? f.having : f.filters;
         if (name === 'orwhere' || name === 'or_where') {
           const last = target.pop();
           if (!last) this.fail('orwhere needs a where before it');
@@ -309,6 +317,10 @@ class Compiler {
       case 'max':
       case 'min': {
         const fn = name === 'mean' ? 'AVG' : name.toUpperCase();
+        // Aggregating a grouping that already has its aggregates (`tmp_res1 =
+        // df.groupby(k).agg(count(x) as n)`, then `tmp_res1.count()`): over the groups.
+        if (f.groupBy.length && !f.select && f.aggregates.length > 0)
+          return this.method(this.nestGrouped(f), name, args);
         if (f.groupBy.length && !f.select) {
           const agg = this.aggregateCall(fn, args, f);
           f.named.set(name === 'mean' ? 'avg' : name, agg);
@@ -335,6 +347,15 @@ class Compiler {
       }
       case 'select':
       case 'select_distinct': {
+        // `avg(n)` of a grouping's `count(x) as n`: an aggregate of aggregates, over the groups.
+        if (f.groupBy.length && !f.select && f.aggregates.length > 0) {
+          const trial = clone(f);
+          const saved = this.stepTables;
+          this.stepTables = [...saved];
+          const nested = args.some((a) => hasNestedAggregate(this.expr(a.value, trial)));
+          this.stepTables = saved;
+          if (nested) return this.method(this.nestGrouped(f), name, args);
+        }
         const items: SelectItem[] = [];
         for (const a of args) {
           let v = a.value;
@@ -428,6 +449,42 @@ class Compiler {
       default:
         this.fail(`the step uses "${name}", which has no SQL counterpart here`);
     }
+  }
+
+  /** A grouped frame's result (keys, then aggregates under their names) as a derived table. */
+  private nestGrouped(f: Frame): Frame {
+    const names = new Map([...f.named].map(([name, expr]) => [expr, name]));
+    const inner = clone(f);
+    inner.select = [
+      ...f.groupBy.map((expr) => ({ expr })),
+      ...f.aggregates.map((expr) => {
+        const alias = names.get(expr);
+        return alias ? { expr, alias } : { expr };
+      }),
+    ];
+    const out = emptyFrame();
+    out.source = { name: 'grouped', query: this.toQuery(inner), columns: outputNames(inner) };
+    return out;
+  }
+
+  /** `(SELECT agg FROM <its tables>)` for an aggregate over schema columns; else undefined. */
+  private wholeTable(agg: SqlExpr): SqlExpr | undefined {
+    const tables: string[] = [];
+    let schemaOnly = true;
+    walk(agg, (x) => {
+      if (x.k === 'column' || x.k === 'star') {
+        const t = x.table;
+        if (t && this.index.tables.has(t.toLowerCase())) {
+          if (!tables.includes(t)) tables.push(t);
+        } else if (x.k === 'column') schemaOnly = false;
+      }
+      return true;
+    });
+    if (!schemaOnly || tables.length === 0) return undefined;
+    const sub = emptyFrame();
+    sub.tables = tables;
+    sub.select = [{ expr: agg }];
+    return { k: 'subquery', query: this.toQuery(sub) };
   }
 
   /** `.count()` of a frame that already selects several columns: count its rows. */
@@ -542,6 +599,9 @@ class Compiler {
   /** A filter written as a string: `'> 500'`, `'is not null'`, `'between a and b'`, `'like x%'`, or a value. */
   private stringFilter(left: SqlExpr, text: string, f: Frame): SqlExpr {
     const s = text.trim();
+    // An operator with nothing to compare with is the value itself (`bond_type = '='`).
+    if (OPERATOR_ALONE.test(s))
+      return { k: 'binary', op: '=', left, right: { k: 'literal', type: 'string', value: text } };
     // `'< 150 OR > 450'`: alternatives on the same element.
     const alternatives = s.split(/\s+or\s+/i);
     if (
@@ -906,6 +966,68 @@ class Compiler {
     if (frame.groupBy.length)
       return [...frame.groupBy, ...frame.aggregates].map((expr) => ({ expr }));
     return [{ expr: { k: 'star' } }];
+  }
+}
+
+/** True when an aggregate call has another aggregate call inside it (invalid in one SELECT). */
+function hasNestedAggregate(e: SqlExpr): boolean {
+  let found = false;
+  mapAggregates(e, (agg) => {
+    if (agg.k === 'function')
+      mapAggregates({ k: 'nested', expr: { ...agg, name: 'f' } }, (inner) => {
+        found = true;
+        return inner;
+      });
+    return agg;
+  });
+  return found;
+}
+
+/**
+ * True when a string filter is read back as the plain value it says (`'Alameda'`), not as an
+ * operator, range, pattern or null test (`'<humor>'` would read as `< 'humor>'`). An operator
+ * alone (`'='`, a bond type) is a value.
+ */
+export function filterTextIsValue(text: string): boolean {
+  const s = text.trim();
+  if (OPERATOR_ALONE.test(s)) return true;
+  return (
+    !/^(>=|<=|!=|<>|==|=|>|<)/.test(s) &&
+    !/^(not\s+)?(between|like)\s/i.test(s) &&
+    !/^is\s+(not\s+)?null$/i.test(s) &&
+    !/^year\s*(>=|<=|!=|<>|==|=|>|<)/i.test(s)
+  );
+}
+
+/** The expression with each aggregate call (outside subqueries) replaced by `f(call)`. */
+function mapAggregates(e: SqlExpr, f: (agg: SqlExpr) => SqlExpr): SqlExpr {
+  const map = (x: SqlExpr): SqlExpr => mapAggregates(x, f);
+  switch (e.k) {
+    case 'function':
+      if (AGGREGATES.has(e.name.toLowerCase()) && !e.over) return f(e);
+      return { ...e, args: e.args.map(map) };
+    case 'binary':
+      return { ...e, left: map(e.left), right: map(e.right) };
+    case 'unary':
+    case 'nested':
+    case 'cast':
+    case 'isnull':
+      return { ...e, expr: map(e.expr) };
+    case 'case':
+      return {
+        ...e,
+        operand: e.operand && map(e.operand),
+        whens: e.whens.map((w) => ({ cond: map(w.cond), result: map(w.result) })),
+        else: e.else && map(e.else),
+      };
+    case 'in':
+      return { ...e, expr: map(e.expr), list: e.list?.map(map) };
+    case 'between':
+      return { ...e, expr: map(e.expr), low: map(e.low), high: map(e.high) };
+    case 'like':
+      return { ...e, expr: map(e.expr), pattern: map(e.pattern) };
+    default:
+      return e;
   }
 }
 
