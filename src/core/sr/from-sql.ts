@@ -218,13 +218,16 @@ class Writer {
     } else if (s.from?.k === 'table' && this.ctes.has(s.from.name.toLowerCase())) {
       cur = this.ctes.get(s.from.name.toLowerCase())!;
     }
+    const semiJoins: SqlExpr[] = [];
     for (const j of s.joins) {
-      if (j.ref.k === 'derived') this.approximations.push('a join with a derived table');
+      const semi = j.kind === 'INNER' ? this.semiJoin(s, q, j) : undefined;
+      if (semi) semiJoins.push(semi);
+      else if (j.ref.k === 'derived') this.approximations.push('a join with a derived table');
       if (j.kind === 'LEFT' || j.kind === 'RIGHT' || j.kind === 'FULL') {
         this.approximations.push(`${j.kind} JOIN (written as a plain join)`);
       }
     }
-    const conds = s.where ? conjuncts(s.where) : [];
+    const conds = [...(s.where ? conjuncts(s.where) : []), ...semiJoins];
     const top = this.topOne(s, q, conds);
     const union = top || s.groupBy.length || s.having ? undefined : this.unionParts(s, q, conds);
     if (union) {
@@ -374,6 +377,80 @@ class Writer {
     this.aggNames = new Map();
     this.loneCount = loneCount;
     return result;
+  }
+
+  /**
+   * `JOIN (SELECT k … ORDER BY … LIMIT 2) T ON t.c = T.k` where nothing else reads T: a filter
+   * `t.c IN (SELECT k …)`. The same rows when T's keys are unique (grouped by k, one row, or
+   * DISTINCT); else duplicates are dropped, which is noted.
+   */
+  private semiJoin(
+    s: SqlSelect,
+    q: SqlQuery | undefined,
+    j: SqlSelect['joins'][number],
+  ): SqlExpr | undefined {
+    if (j.ref.k !== 'derived' || !j.on || j.ref.query.body.k !== 'select') return undefined;
+    const alias = (j.ref.alias ?? '').toLowerCase();
+    const fromT = (e: SqlExpr) => {
+      const r = e.k === 'column' ? this.analysis.resolve(e) : undefined;
+      return r?.kind === 'derived' && r.source.toLowerCase() === alias ? r.column : undefined;
+    };
+    const on = unnest(j.on);
+    if (on.k !== 'binary' || on.op !== '=') return undefined;
+    const [outer, key] = fromT(unnest(on.right))
+      ? [unnest(on.left), fromT(unnest(on.right))!]
+      : [unnest(on.right), fromT(unnest(on.left))];
+    if (!key || outer.k !== 'column' || fromT(outer)) return undefined;
+    // Nothing but the ON condition may read the derived table.
+    let readElsewhere = false;
+    const check = (e: SqlExpr | undefined): void => {
+      if (!e) return;
+      walk(e, (x) => {
+        if (x.k === 'column' && fromT(x)) readElsewhere = true;
+        if (x.k === 'star' && x.table?.toLowerCase() === alias) readElsewhere = true;
+        return !readElsewhere;
+      });
+    };
+    for (const i of s.items) check(i.expr);
+    if (s.items.some((i) => i.expr.k === 'star' && !i.expr.table)) readElsewhere = true;
+    check(s.where);
+    s.groupBy.forEach(check);
+    check(s.having);
+    for (const o of q?.orderBy ?? []) check(o.expr);
+    for (const other of s.joins) if (other !== j) check(other.on);
+    if (readElsewhere) return undefined;
+    const body = j.ref.query.body;
+    const item = body.items.find(
+      (i) =>
+        (i.alias ?? (i.expr.k === 'column' ? i.expr.name : '')).toLowerCase() === key.toLowerCase(),
+    );
+    if (!item) return undefined;
+    // The other items' names must not be needed by the derived query itself (HAVING n > 10).
+    const dropped = new Set(
+      body.items.filter((i) => i !== item && i.alias).map((i) => i.alias!.toLowerCase()),
+    );
+    let needsDropped = false;
+    for (const e of [body.where, body.having, ...j.ref.query.orderBy.map((o) => o.expr)])
+      if (e)
+        walk(e, (x) => {
+          if (x.k === 'column' && !x.table && dropped.has(x.name.toLowerCase()))
+            needsDropped = true;
+          return !needsDropped;
+        });
+    if (needsDropped) return undefined;
+    const unique =
+      body.distinct ||
+      (body.groupBy.length === 1 &&
+        JSON.stringify(unnest(body.groupBy[0]!)) === JSON.stringify(unnest(item.expr))) ||
+      (j.ref.query.limit?.k === 'literal' && j.ref.query.limit.value === '1') ||
+      (!body.groupBy.length &&
+        body.items.every(
+          (i) => i.expr.k === 'function' && AGGREGATES.has(i.expr.name.toLowerCase()),
+        ));
+    if (!unique)
+      this.approximations.push('a join with a derived table (written as IN; duplicates dropped)');
+    const query: SqlQuery = { ...j.ref.query, body: { ...body, items: [item] } };
+    return { k: 'in', expr: outer, query, not: false };
   }
 
   /** Later steps read a CTE's lone `COUNT(*) AS n`, written `.count()`, as `count` (BAM's name). */

@@ -24,7 +24,12 @@ export function joinTree(schema: Schema, tables: string[]): { from: TableRef; jo
     list.push({ to: b, on: [ca, cb] });
     graph.set(a, list);
   };
-  for (const fk of schema.foreignKeys) {
+  // Of several keys between two tables, the one whose columns share a name (`connected.atom_id`
+  // -> `atom.atom_id` rather than `atom_id2`) is the natural join: it is tried first.
+  const sameName = (fk: Schema['foreignKeys'][number]) =>
+    fk.fromColumn.toLowerCase() === fk.toColumn.toLowerCase() ? 0 : 1;
+  const keys = [...schema.foreignKeys].sort((a, b) => sameName(a) - sameName(b));
+  for (const fk of keys) {
     const from = canonical(fk.fromTable);
     const to = canonical(fk.toTable);
     if (from === to) continue;
@@ -33,23 +38,33 @@ export function joinTree(schema: Schema, tables: string[]): { from: TableRef; jo
   }
   // Keys the schema does not declare but its names imply (`flights.Airline` -> `airlines`'s
   // primary key): used only when declared keys leave a table unreachable.
+  // Likewise `cards.setCode` -> `sets.code` (the table's singular name, then one of its columns).
   const implicit = new Map<string, Edge[]>();
+  const imply = (table: string, other: string, column: string, target: string) => {
+    for (const [a, b, ca, cb] of [
+      [table, other, column, target],
+      [other, table, target, column],
+    ] as const) {
+      const list = implicit.get(a) ?? [];
+      list.push({ to: b, on: [ca, cb] });
+      implicit.set(a, list);
+    }
+  };
   for (const table of schema.tables) {
     for (const other of schema.tables) {
-      if (other === table || other.primaryKey.length !== 1) continue;
+      if (other === table || graph.get(table.name)?.some((e) => e.to === other.name)) continue;
       const stem = singular(other.name.toLowerCase());
       for (const column of table.columns) {
-        const name = column.name.toLowerCase().replace(/_?id$/, '');
-        if (name !== stem || graph.get(table.name)?.some((e) => e.to === other.name)) continue;
-        const pk = other.primaryKey[0]!;
-        for (const [a, b, ca, cb] of [
-          [table.name, other.name, column.name, pk],
-          [other.name, table.name, pk, column.name],
-        ] as const) {
-          const list = implicit.get(a) ?? [];
-          list.push({ to: b, on: [ca, cb] });
-          implicit.set(a, list);
+        const lower = column.name.toLowerCase();
+        if (other.primaryKey.length === 1 && lower.replace(/_?id$/, '') === stem) {
+          imply(table.name, other.name, column.name, other.primaryKey[0]!);
+          continue;
         }
+        if (!lower.startsWith(stem) || lower.length <= stem.length) continue;
+        const rest = lower.slice(stem.length).replace(/^_/, '');
+        const target = other.columns.find((c) => c.name.toLowerCase() === rest);
+        if (target && rest !== 'id' && rest.length > 1)
+          imply(table.name, other.name, column.name, target.name);
       }
     }
   }

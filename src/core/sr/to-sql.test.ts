@@ -198,6 +198,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // Aggregates over a grouped derived table.
     'SELECT AVG(n) FROM (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId)',
     'SELECT COUNT(AlbumId) FROM (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId) T WHERE T.n > 15',
+    // A join with a derived table that only filters (as IN).
+    'SELECT a.Title FROM Album a JOIN (SELECT AlbumId FROM Track GROUP BY AlbumId ORDER BY COUNT(*) DESC LIMIT 3) t ON a.AlbumId = t.AlbumId',
     // SQLite's date keywords.
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', CURRENT_TIMESTAMP) - strftime('%Y', InvoiceDate) > 5",
   ];

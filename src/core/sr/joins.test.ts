@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Schema } from '../schema/schema';
+import { printExpr } from '../sql/print';
+import { joinTree } from './joins';
+
+const table = (name: string, columns: string[], primaryKey: string[] = []) => ({
+  name,
+  columns: columns.map((c) => ({ name: c, type: 'text' })),
+  primaryKey,
+});
+
+const ons = (schema: Schema, tables: string[]) =>
+  joinTree(schema, tables).joins.map((j) => (j.on ? printExpr(j.on) : ''));
+
+describe('joinTree', () => {
+  it('of two keys between the same tables, prefers the one whose columns share a name', () => {
+    const schema: Schema = {
+      dbId: 'toxicology',
+      tables: [
+        table('atom', ['atom_id', 'element'], ['atom_id']),
+        table('connected', ['atom_id', 'atom_id2', 'bond_id']),
+      ],
+      // Declared in the order that used to win: the second atom first.
+      foreignKeys: [
+        { fromTable: 'connected', fromColumn: 'atom_id2', toTable: 'atom', toColumn: 'atom_id' },
+        { fromTable: 'connected', fromColumn: 'atom_id', toTable: 'atom', toColumn: 'atom_id' },
+      ],
+    };
+    expect(ons(schema, ['atom', 'connected'])).toEqual(['atom.atom_id = connected.atom_id']);
+  });
+
+  it('without declared keys, joins a column named after a table and one of its columns', () => {
+    const schema: Schema = {
+      dbId: 'card_games',
+      tables: [
+        table('cards', ['id', 'name', 'setCode'], ['id']),
+        table('sets', ['id', 'code', 'name'], ['id']),
+      ],
+      foreignKeys: [],
+    };
+    expect(ons(schema, ['cards', 'sets'])).toEqual(['cards.setCode = sets.code']);
+    // `name` alone says nothing: no such join is made up.
+    const unrelated: Schema = {
+      dbId: 'x',
+      tables: [table('cards', ['id', 'name'], ['id']), table('sets', ['id', 'name'], ['id'])],
+      foreignKeys: [],
+    };
+    expect(() => joinTree(unrelated, ['cards', 'sets'])).toThrow(/no foreign-key path/);
+  });
+});
