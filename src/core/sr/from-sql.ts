@@ -3,6 +3,7 @@ import { analyzeSql, type SqlAnalysis } from '../sql/analyze';
 import type {
   ColumnExpr,
   FunctionExpr,
+  LiteralExpr,
   SelectItem,
   SqlBody,
   SqlExpr,
@@ -50,6 +51,20 @@ export function srString(value: string): string {
   if (!value.includes("'")) return `'${value}'`;
   if (!value.includes('"')) return `"${value}"`;
   return `'${value.replaceAll("'", "\\'")}'`;
+}
+
+/**
+ * True when a number-like string literal compared with `e` must stay quoted: `e` is computed
+ * (no column affinity), so SQLite would compare `'1991'` and `1990` as text against a number.
+ */
+function keepsQuotes(e: SqlExpr, literal: { type: string; value: string }): boolean {
+  return (
+    literal.type === 'string' && /^-?\d+(\.\d+)?$/.test(literal.value) && unnest(e).k !== 'column'
+  );
+}
+
+function quoted(literal: { type: string; value: string }): string {
+  return literal.type === 'string' ? `'${literal.value}'` : literal.value;
 }
 
 /**
@@ -894,7 +909,11 @@ class Writer {
           const text = r.k === 'literal' ? r.value : `-${(r.expr as { value: string }).value}`;
           const isString = r.k === 'literal' && r.type === 'string';
           if (op === '=') return { element, filter: isString ? equalsFilter(text) : text };
-          if (isString && (text.trim() !== text || text === '') && !/['"]/.test(text))
+          if (
+            isString &&
+            (text.trim() !== text || text === '' || keepsQuotes(left, r as LiteralExpr)) &&
+            !/['"]/.test(text)
+          )
             return { element, filter: `"${op} '${text}'"` };
           return { element, filter: srString(`${op} ${text}`) };
         }
@@ -917,6 +936,16 @@ class Writer {
         const lower = [lo, hi].some((b) => b.type === 'string' && /^\d/.test(b.value));
         const kw = lower ? ['between', 'and'] : ['BETWEEN', 'AND'];
         const not = c.not ? (lower ? 'not ' : 'NOT ') : '';
+        // A number-like string compared with a computed value (`strftime('%Y', d) BETWEEN '1990'
+        // AND '1993'`) stays a string: SQLite compares text and numbers differently there.
+        if (
+          [lo, hi].some((b) => keepsQuotes(c.expr, b)) &&
+          ![lo, hi].some((b) => /['"]/.test(b.value))
+        )
+          return {
+            element: this.expr(c.expr),
+            filter: `"${not}${kw[0]} ${quoted(lo)} ${kw[1]} ${quoted(hi)}"`,
+          };
         return {
           element: this.expr(c.expr),
           filter: srString(`${not}${kw[0]} ${lo.value} ${kw[1]} ${hi.value}`),

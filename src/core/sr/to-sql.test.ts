@@ -200,6 +200,11 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT COUNT(AlbumId) FROM (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId) T WHERE T.n > 15',
     // A join with a derived table that only filters (as IN).
     'SELECT a.Title FROM Album a JOIN (SELECT AlbumId FROM Track GROUP BY AlbumId ORDER BY COUNT(*) DESC LIMIT 3) t ON a.AlbumId = t.AlbumId',
+    // The ratio idiom over a one-to-many join: both counts read the joined rows.
+    'SELECT CAST(SUM(CASE WHEN t.GenreId = 1 THEN 1 ELSE 0 END) AS REAL) * 100 / COUNT(*) FROM Album a JOIN Track t ON a.AlbumId = t.AlbumId WHERE a.ArtistId = 90',
+    // A computed value against number-like strings compares as text.
+    "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', InvoiceDate) BETWEEN '2010' AND '2011'",
+    "SELECT COUNT(*) FROM Invoice WHERE substr(InvoiceDate, 1, 4) < '2011'",
     // SQLite's date keywords.
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', CURRENT_TIMESTAMP) - strftime('%Y', InvoiceDate) > 5",
   ];

@@ -151,6 +151,8 @@ class Compiler {
   private line = 0;
   /** Tables mentioned anywhere in the current step (for frames that name none). */
   private stepTables: string[] = [];
+  /** Frames that read more tables than they name, for the current step (see widenRefinedFrames). */
+  private widened = new Map<Frame, string[]>();
 
   constructor(private readonly index: SchemaIndex) {}
 
@@ -163,7 +165,9 @@ class Compiler {
     for (const st of p.statements) {
       this.line = st.line;
       this.stepTables = this.tablesNamedIn(st.value);
+      this.widenRefinedFrames(st.value);
       const value = this.value(st.value, undefined);
+      this.widened.clear();
       if (value.kind !== 'frame') {
         // `res = tmp_res1 + tmp_res2`: a scalar computed from other results.
         const frame = emptyFrame();
@@ -179,6 +183,50 @@ class Compiler {
     if (!result) this.fail('the trajectory has no steps');
     this.line = 0;
     return this.toQuery(result);
+  }
+
+  /**
+   * `df.select(df2.count() * 100 / df1.count())` where df2 refines df1 (BIRD's ratio idiom):
+   * both count rows of the same join, so df1 reads df2's tables too (a one-to-many join would
+   * otherwise count different rows above and below the line).
+   */
+  private widenRefinedFrames(e: SrExpr): void {
+    const frames: Frame[] = [];
+    const visit = (x: SrExpr): void => {
+      if (x.kind === 'name') {
+        const bound = this.env.get(x.name.toLowerCase());
+        if (bound && !frames.includes(bound)) frames.push(bound);
+      } else if (x.kind === 'member') visit(x.object);
+      else if (x.kind === 'call') {
+        visit(x.callee);
+        for (const a of x.args) visit(a.value);
+      } else if (x.kind === 'binary') {
+        visit(x.left);
+        visit(x.right);
+      } else if (x.kind === 'unary') visit(x.operand);
+      else if (x.kind === 'alias') visit(x.expr);
+      else if (x.kind === 'list') x.items.forEach(visit);
+    };
+    visit(e);
+    for (const a of frames) {
+      for (const b of frames) {
+        if (a === b || a.source || b.source) continue;
+        let p = b.parent;
+        while (p && p !== a) p = p.parent;
+        if (!p) continue;
+        const extra = b.tables.filter((t) => !a.tables.includes(t));
+        if (extra.length) this.widened.set(a, [...(this.widened.get(a) ?? []), ...extra]);
+      }
+    }
+  }
+
+  /** Tables a frame reads beyond its own because of `widenRefinedFrames`. */
+  private widening(frame: Frame): string[] {
+    for (let f: Frame | undefined = frame; f; f = f.parent) {
+      const extra = this.widened.get(f);
+      if (extra) return extra;
+    }
+    return [];
   }
 
   /** Schema tables a step names, directly or through the steps it uses, in order of mention. */
@@ -942,7 +990,8 @@ class Compiler {
       (frame.select ?? []).some((i) => readsRows(i.expr)) ||
       !frame.select ||
       frame.filters.length > 0;
-    const tables = frame.tables.length ? frame.tables : needsRows ? this.stepTables : [];
+    const own = frame.tables.length ? [...frame.tables, ...this.widening(frame)] : [];
+    const tables = own.length ? [...new Set(own)] : needsRows ? this.stepTables : [];
     const select: SqlSelect = {
       k: 'select',
       distinct: frame.distinct,
