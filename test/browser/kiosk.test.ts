@@ -174,7 +174,11 @@ describe('kiosk build', () => {
         .getByTestId('rows-initial')
         .getByText(/1 rows/)
         .waitFor({ timeout: 30_000 });
-      expect(server.requests.slice(served)).toEqual([]);
+      // Chromium's own service-worker update check (the worker script and the workbox runtime
+      // it imports) is not covered by Playwright's offline emulation and may land here when the
+      // machine is busy; with a real outage it simply fails. Nothing the app asks for may.
+      const browserUpdateCheck = /^\/kiosk\/(sw\.js|workbox-[\w-]+\.js)$/;
+      expect(server.requests.slice(served).filter((r) => !browserUpdateCheck.test(r))).toEqual([]);
       expect(browser.pageErrors).toEqual([]);
     } finally {
       await context.setOffline(false);
