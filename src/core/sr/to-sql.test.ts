@@ -205,6 +205,9 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // A computed value against number-like strings compares as text.
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', InvoiceDate) BETWEEN '2010' AND '2011'",
     "SELECT COUNT(*) FROM Invoice WHERE substr(InvoiceDate, 1, 4) < '2011'",
+    // An earlier result read beside a schema table: joined through a key it passes on.
+    "SELECT ar.Name, t.Title FROM (SELECT ArtistId, Title FROM Album WHERE Title LIKE 'A%') t JOIN Artist ar ON ar.ArtistId = t.ArtistId",
+    'WITH long_tracks AS (SELECT TrackId, AlbumId, Name FROM Track WHERE Milliseconds > 600000) SELECT al.Title, lt.Name FROM long_tracks lt JOIN Album al ON al.AlbumId = lt.AlbumId',
     // SQLite's date keywords.
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', CURRENT_TIMESTAMP) - strftime('%Y', InvoiceDate) > 5",
   ];

@@ -17,7 +17,13 @@ export type SrToSqlResult =
 /** A dataframe state: what a chain of SR calls has built so far. */
 interface Frame {
   /** Variable whose (finished) result this frame reads from, instead of schema tables. */
-  source?: { name: string; query: SqlQuery; columns?: string[] };
+  source?: {
+    name: string;
+    query: SqlQuery;
+    columns?: string[];
+    /** Result columns that pass a schema column through: name (lower case) -> that column. */
+    origins?: Map<string, { table: string; column: string; name: string }>;
+  };
   tables: string[];
   filters: SqlExpr[];
   groupBy: SqlExpr[];
@@ -302,7 +308,12 @@ class Compiler {
     if (!finished) return clone(bound);
     const f = emptyFrame();
     const query = this.toQuery(bound);
-    f.source = { name: name.replace(/[^A-Za-z0-9_]/g, '_'), query, columns: outputNames(bound) };
+    f.source = {
+      name: name.replace(/[^A-Za-z0-9_]/g, '_'),
+      query,
+      columns: outputNames(bound),
+      origins: outputOrigins(bound),
+    };
     return f;
   }
 
@@ -511,7 +522,12 @@ class Compiler {
       }),
     ];
     const out = emptyFrame();
-    out.source = { name: 'grouped', query: this.toQuery(inner), columns: outputNames(inner) };
+    out.source = {
+      name: 'grouped',
+      query: this.toQuery(inner),
+      columns: outputNames(inner),
+      origins: outputOrigins(inner),
+    };
     return out;
   }
 
@@ -1001,6 +1017,17 @@ class Compiler {
     };
     if (frame.source) {
       select.from = { k: 'derived', query: frame.source.query, alias: frame.source.name };
+      // Schema tables read beside an earlier result (`tmp_res1.select(drivers.forename)`):
+      // joined to it through a key column it passes through.
+      const joined = new Set<string>();
+      for (const t of frame.tables) {
+        if (joined.has(t)) continue;
+        for (const j of this.joinToSource(frame.source, t)) {
+          if (j.ref.k === 'table' && joined.has(j.ref.name)) continue;
+          if (j.ref.k === 'table') joined.add(j.ref.name);
+          select.joins.push(j);
+        }
+      }
     } else if (tables.length > 0) {
       const tree = joinTree(this.index.schema, tables);
       select.from = tree.from;
@@ -1009,6 +1036,38 @@ class Compiler {
     if (frame.filters.length) select.where = and(frame.filters);
     if (frame.having.length) select.having = and(frame.having);
     return withLimit({ with: [], body: select, orderBy: frame.orderBy }, frame);
+  }
+
+  /** The joins that reach schema table `t` from a derived table, through a column it passes on. */
+  private joinToSource(source: NonNullable<Frame['source']>, t: string) {
+    const origins = [...(source.origins ?? new Map())];
+    let best: ReturnType<typeof joinTree>['joins'] | undefined;
+    for (const [, origin] of origins) {
+      if (origin.table === t) continue;
+      let tree: ReturnType<typeof joinTree>;
+      try {
+        tree = joinTree(this.index.schema, [origin.table, t]);
+      } catch {
+        continue;
+      }
+      // Every use of the origin table must be a column the derived table passes on.
+      let ok = true;
+      const rewrite = (e: SqlExpr): SqlExpr => {
+        if (e.k === 'column' && e.table === origin.table) {
+          const passed = origins.find(
+            ([, o]) => o.table === origin.table && o.column.toLowerCase() === e.name.toLowerCase(),
+          );
+          if (!passed) ok = false;
+          return passed ? { k: 'column', table: source.name, name: passed[1].name } : e;
+        }
+        if (e.k === 'binary') return { ...e, left: rewrite(e.left), right: rewrite(e.right) };
+        return e;
+      };
+      const joins = tree.joins.map((j) => ({ ...j, on: j.on && rewrite(j.on) }));
+      if (ok && (!best || joins.length < best.length)) best = joins;
+    }
+    if (!best) this.fail(`no key joins ${t} to the earlier result it is read with`);
+    return best;
   }
 
   private defaultItems(frame: Frame): SelectItem[] {
@@ -1108,6 +1167,21 @@ function outputNames(f: Frame): string[] | undefined {
   }
   for (const [name, expr] of f.named) if (items.some((i) => i.expr === expr)) names.push(name);
   return names;
+}
+
+/** Result columns of a frame that pass a schema column through (see Frame.source.origins). */
+function outputOrigins(f: Frame): Map<string, { table: string; column: string; name: string }> {
+  if (f.set) return outputOrigins(f.set.left);
+  const out = new Map<string, { table: string; column: string; name: string }>();
+  const items = f.select ?? f.groupBy.map((expr) => ({ expr, alias: undefined }));
+  for (const item of items) {
+    const e = item.expr.k === 'nested' ? item.expr.expr : item.expr;
+    if (e.k !== 'column' || !e.table) continue;
+    const name = item.alias ?? e.name;
+    if (!out.has(name.toLowerCase()))
+      out.set(name.toLowerCase(), { table: e.table, column: e.name, name });
+  }
+  return out;
 }
 
 function withLimit(q: SqlQuery, frame: Frame): SqlQuery {
