@@ -9,6 +9,7 @@ import type {
   SqlExpr,
   SqlQuery,
   SqlSelect,
+  TableRef,
 } from '../sql/ast';
 import { walk, walkQuery } from '../sql/walk';
 import { filterTextIsValue } from './to-sql';
@@ -220,29 +221,41 @@ class Writer {
     const savedCountTable = this.countTable;
     this.countTable = this.unreferencedTable(s, q);
     let cur = 'df';
-    if (s.from?.k === 'derived') {
-      this.recordPassThrough(s.from.alias ?? '', s.from.query);
+    const semiJoins = new Map<SqlSelect['joins'][number], SqlExpr>();
+    for (const j of s.joins) {
+      const semi = j.kind === 'INNER' ? this.semiJoin(s, q, j) : undefined;
+      if (semi) semiJoins.set(j, semi);
+    }
+    // The frame starts from an earlier result: the FROM's derived table or CTE, else the one
+    // joined (`FROM account JOIN (SELECT …) t ON …`); schema tables are read beside it.
+    const isCte = (r: TableRef | undefined) =>
+      r?.k === 'table' && this.ctes.has(r.name.toLowerCase());
+    const plainFrom = s.from?.k === 'table' && !isCte(s.from);
+    const start =
+      s.from && !plainFrom
+        ? s.from
+        : s.joins.find((j) => !semiJoins.has(j) && (j.ref.k === 'derived' || isCte(j.ref)))?.ref;
+    if (start?.k === 'derived') {
+      this.recordPassThrough(start.alias ?? '', start.query);
       const v = this.nextTmp();
       const saved = this.keepAliases;
       this.keepAliases = true;
-      const value = this.query(s.from.query, v);
+      const value = this.query(start.query, v);
       this.keepAliases = saved;
-      this.countIsCalled(s.from.alias ?? '');
+      this.countIsCalled(start.alias ?? '');
       if (value !== v) this.emit(`${v} = ${value}`);
       cur = v;
-    } else if (s.from?.k === 'table' && this.ctes.has(s.from.name.toLowerCase())) {
-      cur = this.ctes.get(s.from.name.toLowerCase())!;
+    } else if (start?.k === 'table' && isCte(start)) {
+      cur = this.ctes.get(start.name.toLowerCase())!;
     }
-    const semiJoins: SqlExpr[] = [];
     for (const j of s.joins) {
-      const semi = j.kind === 'INNER' ? this.semiJoin(s, q, j) : undefined;
-      if (semi) semiJoins.push(semi);
-      else if (j.ref.k === 'derived') this.approximations.push('a join with a derived table');
+      if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start)
+        this.approximations.push('a join with a derived table');
       if (j.kind === 'LEFT' || j.kind === 'RIGHT' || j.kind === 'FULL') {
         this.approximations.push(`${j.kind} JOIN (written as a plain join)`);
       }
     }
-    const conds = [...(s.where ? conjuncts(s.where) : []), ...semiJoins];
+    const conds = [...(s.where ? conjuncts(s.where) : []), ...semiJoins.values()];
     const top = this.topOne(s, q, conds);
     const union = top || s.groupBy.length || s.having ? undefined : this.unionParts(s, q, conds);
     if (union) {

@@ -208,6 +208,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // An earlier result read beside a schema table: joined through a key it passes on.
     "SELECT ar.Name, t.Title FROM (SELECT ArtistId, Title FROM Album WHERE Title LIKE 'A%') t JOIN Artist ar ON ar.ArtistId = t.ArtistId",
     'WITH long_tracks AS (SELECT TrackId, AlbumId, Name FROM Track WHERE Milliseconds > 600000) SELECT al.Title, lt.Name FROM long_tracks lt JOIN Album al ON al.AlbumId = lt.AlbumId',
+    'SELECT a.Title, t.n FROM Album a JOIN (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId) t ON a.AlbumId = t.AlbumId WHERE t.n > 20',
+    'WITH top AS (SELECT GenreId, COUNT(*) AS n FROM Track GROUP BY GenreId ORDER BY n DESC LIMIT 1) SELECT g.Name, t.Name FROM Track t JOIN Genre g ON g.GenreId = t.GenreId JOIN top ON top.GenreId = t.GenreId WHERE t.Milliseconds > 1000000',
     // SQLite's date keywords.
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', CURRENT_TIMESTAMP) - strftime('%Y', InvoiceDate) > 5",
   ];

@@ -1,5 +1,13 @@
 import type { Schema } from '../schema/schema';
-import type { OrderItem, SelectItem, SqlBody, SqlExpr, SqlQuery, SqlSelect } from '../sql/ast';
+import type {
+  Join,
+  OrderItem,
+  SelectItem,
+  SqlBody,
+  SqlExpr,
+  SqlQuery,
+  SqlSelect,
+} from '../sql/ast';
 import { SqlUnsupportedError } from '../sql/errors';
 import { printQuery } from '../sql/print';
 import { walk } from '../sql/walk';
@@ -1041,7 +1049,7 @@ class Compiler {
   /** The joins that reach schema table `t` from a derived table, through a column it passes on. */
   private joinToSource(source: NonNullable<Frame['source']>, t: string) {
     const origins = [...(source.origins ?? new Map())];
-    let best: ReturnType<typeof joinTree>['joins'] | undefined;
+    let best: Join[] | undefined;
     for (const [, origin] of origins) {
       if (origin.table === t) continue;
       let tree: ReturnType<typeof joinTree>;
@@ -1065,6 +1073,31 @@ class Compiler {
       };
       const joins = tree.joins.map((j) => ({ ...j, on: j.on && rewrite(j.on) }));
       if (ok && (!best || joins.length < best.length)) best = joins;
+    }
+    if (best) return best;
+    // Else through a table whose column it passes on, joined on that column (`JOIN legalities
+    // ON legalities.format = df4.format`), then along keys from there.
+    for (const [, origin] of origins) {
+      const self: Join = {
+        kind: 'INNER',
+        ref: { k: 'table', name: origin.table },
+        on: {
+          k: 'binary',
+          op: '=',
+          left: { k: 'column', table: origin.table, name: origin.column },
+          right: { k: 'column', table: source.name, name: origin.name },
+        },
+      };
+      let joins: Join[];
+      try {
+        joins =
+          origin.table === t
+            ? [self]
+            : [self, ...joinTree(this.index.schema, [origin.table, t]).joins];
+      } catch {
+        continue;
+      }
+      if (!best || joins.length < best.length) best = joins;
     }
     if (!best) this.fail(`no key joins ${t} to the earlier result it is read with`);
     return best;
