@@ -253,6 +253,8 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
         return;
       case 'function':
         for (const a of e.args) visitExpr(a, scope);
+        for (const p of e.over?.partitionBy ?? []) visitExpr(p, scope);
+        for (const o of e.over?.orderBy ?? []) visitExpr(o.expr, scope);
         return;
       case 'case':
         visitExpr(e.operand, scope);

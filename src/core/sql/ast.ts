@@ -33,6 +33,12 @@ export interface UnaryExpr {
   expr: SqlExpr;
 }
 
+export interface WindowSpec {
+  partitionBy: SqlExpr[];
+  orderBy: OrderItem[];
+  frame?: true;
+}
+
 export interface FunctionExpr {
   k: 'function';
   /** Name as written. */
@@ -41,8 +47,8 @@ export interface FunctionExpr {
   distinct: boolean;
   /** `count(*)`. */
   star: boolean;
-  /** Window specification as SQL text; a window function is outside the SR subset. */
-  over?: string;
+  /** `OVER (PARTITION BY … ORDER BY …)`; `frame` marks a frame clause or named window we do not model. */
+  over?: WindowSpec;
 }
 
 /** `*` or `t.*` in a select list. */

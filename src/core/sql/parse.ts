@@ -8,6 +8,7 @@ import type {
   SqlQuery,
   SqlSelect,
   TableRef,
+  WindowSpec,
 } from './ast';
 import { SqlParseError, SqlUnsupportedError } from './errors';
 
@@ -120,12 +121,7 @@ function query(q: Node): SqlQuery {
   if (isObj(ob)) {
     const [kind, items] = tag(ob.kind);
     if (kind !== 'Expressions') throw new SqlUnsupportedError('ORDER BY ALL');
-    out.orderBy = (items as Node[]).map((item): OrderItem => {
-      const options = (item.options ?? {}) as Node;
-      const o: OrderItem = { expr: expr(item.expr) };
-      if (typeof options.asc === 'boolean') o.desc = !options.asc;
-      return o;
-    });
+    out.orderBy = (items as Node[]).map(orderItem);
   }
   const lc = q.limit_clause as Node | null | undefined;
   if (isObj(lc)) {
@@ -295,6 +291,26 @@ function dataType(x: unknown): string {
   return kind.toUpperCase();
 }
 
+function orderItem(item: Node): OrderItem {
+  const options = (item.options ?? {}) as Node;
+  const o: OrderItem = { expr: expr(item.expr) };
+  if (typeof options.asc === 'boolean') o.desc = !options.asc;
+  return o;
+}
+
+/** `OVER (PARTITION BY … ORDER BY …)`; a frame clause or a named window is only marked. */
+function windowSpec(over: Node): WindowSpec {
+  const [kind, v] = tag(over);
+  if (kind !== 'WindowSpec' || !isObj(v)) return { partitionBy: [], orderBy: [], frame: true };
+  const spec = v as Node;
+  const out: WindowSpec = {
+    partitionBy: ((spec.partition_by as Node[] | undefined) ?? []).map(expr),
+    orderBy: ((spec.order_by as Node[] | undefined) ?? []).map(orderItem),
+  };
+  if (spec.window_frame || spec.window_name) out.frame = true;
+  return out;
+}
+
 function functionArgs(f: Node): { args: SqlExpr[]; distinct: boolean; star: boolean } {
   const [kind, v] = tag(f.args);
   if (kind === 'None') return { args: [], distinct: false, star: false };
@@ -364,7 +380,7 @@ function expr(x: unknown): SqlExpr {
       const name = objectName(n.name).join('.');
       const { args, distinct, star } = functionArgs(n);
       const f: SqlExpr = { k: 'function', name, args, distinct, star };
-      if (n.over) f.over = 'window';
+      if (n.over) f.over = windowSpec(n.over as Node);
       if (n.filter) throw new SqlUnsupportedError('FILTER on an aggregate');
       return f;
     }

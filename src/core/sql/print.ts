@@ -1,4 +1,4 @@
-import type { SqlBody, SqlExpr, SqlQuery, SqlSelect, TableRef } from './ast';
+import type { OrderItem, SqlBody, SqlExpr, SqlQuery, SqlSelect, TableRef } from './ast';
 import { SqlUnsupportedError } from './errors';
 
 const KEYWORDS = new Set(
@@ -85,7 +85,13 @@ export function printExpr(e: SqlExpr): string {
       if (!e.args.length && !e.star && /^current_(timestamp|date|time)$/i.test(e.name))
         return e.name.toUpperCase();
       const args = e.star ? '*' : e.args.map(printExpr).join(', ');
-      return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${args})`;
+      const call = `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${args})`;
+      if (!e.over) return call;
+      const parts: string[] = [];
+      if (e.over.partitionBy.length)
+        parts.push(`PARTITION BY ${e.over.partitionBy.map(printExpr).join(', ')}`);
+      if (e.over.orderBy.length) parts.push(`ORDER BY ${printOrder(e.over.orderBy)}`);
+      return `${call} OVER (${parts.join(' ')})`;
     }
     case 'star':
       return e.table ? `${quoteName(e.table)}.*` : '*';
@@ -166,13 +172,15 @@ export function printQuery(q: SqlQuery): string {
   }
   sql += printBody(q.body);
   if (q.orderBy.length) {
-    sql += ` ORDER BY ${q.orderBy
-      .map(
-        (o) => `${printExpr(o.expr)}${o.desc === true ? ' DESC' : o.desc === false ? ' ASC' : ''}`,
-      )
-      .join(', ')}`;
+    sql += ` ORDER BY ${printOrder(q.orderBy)}`;
   }
   if (q.limit) sql += ` LIMIT ${printExpr(q.limit)}`;
   if (q.offset) sql += ` OFFSET ${printExpr(q.offset)}`;
   return sql;
+}
+
+function printOrder(items: OrderItem[]): string {
+  return items
+    .map((o) => `${printExpr(o.expr)}${o.desc === true ? ' DESC' : o.desc === false ? ' ASC' : ''}`)
+    .join(', ');
 }

@@ -16,6 +16,7 @@ export function walk(e: SqlExpr, visit: (e: SqlExpr) => boolean | undefined): vo
       break;
     case 'function':
       kids.push(...e.args);
+      if (e.over) kids.push(...e.over.partitionBy, ...e.over.orderBy.map((o) => o.expr));
       break;
     case 'case':
       kids.push(e.operand, ...e.whens.flatMap((w) => [w.cond, w.result]), e.else);

@@ -299,6 +299,21 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
+  it('writes a window as keyword arguments, and notes what it leaves out', () => {
+    expect(
+      sr('SELECT name, RANK() OVER (PARTITION BY city ORDER BY name DESC) FROM customers'),
+    ).toBe(
+      'res = df.select(customers.name, rank(partition = customers.city, by = customers.name, desc))',
+    );
+    const framed = sqlToSr(
+      parseSql(
+        'SELECT SUM(amount) OVER (ORDER BY order_id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM orders',
+      ),
+      schema,
+    );
+    expect(framed.approximations).toContain('a window function');
+  });
+
   it('reads SQLite trim(x) and trim(x, chars) as functions', () => {
     expect(sr("SELECT trim(name) FROM customers WHERE trim(city, '.') != ''")).toBe(
       "df1 = df.where(element = trim(customers.city, '.'), filter = \"!= ''\")\nres = df1.select(trim(customers.name))",

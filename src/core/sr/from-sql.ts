@@ -10,6 +10,7 @@ import type {
   SqlQuery,
   SqlSelect,
   TableRef,
+  WindowSpec,
 } from '../sql/ast';
 import { walk, walkQuery } from '../sql/walk';
 import { filterTextIsValue } from './to-sql';
@@ -1147,7 +1148,6 @@ class Writer {
   }
 
   private func(f: FunctionExpr): string {
-    if (f.over) this.approximations.push('a window function');
     const name = f.name.toLowerCase();
     let text: string;
     if (f.star) text = this.countTable ? `${name}(${srName(this.countTable)}.*)` : `${name}()`;
@@ -1155,7 +1155,32 @@ class Writer {
       const args = f.args.map((a) => this.expr(a));
       text = f.distinct ? `${name}(distinct(${args.join(', ')}))` : `${name}(${args.join(', ')})`;
     }
+    if (f.over) return this.window(text, f.over);
     return this.aggNames.get(text) ?? text;
+  }
+
+  /**
+   * A window function: its window as keyword arguments (`rank(partition = t.k, by = t.c,
+   * desc)`), which SR→SQL reads back. A frame clause, a named window or mixed directions
+   * are left out, and noted.
+   */
+  private window(call: string, over: WindowSpec): string {
+    const dirs = new Set(over.orderBy.map((o) => o.desc === true));
+    if (over.frame || dirs.size > 1) {
+      this.approximations.push('a window function');
+      return call;
+    }
+    const list = (xs: SqlExpr[]) => {
+      const items = xs.map((x) => this.expr(x));
+      return items.length === 1 ? items[0]! : `[${items.join(', ')}]`;
+    };
+    const extra: string[] = [];
+    if (over.partitionBy.length) extra.push(`partition = ${list(over.partitionBy)}`);
+    if (over.orderBy.length) extra.push(`by = ${list(over.orderBy.map((o) => o.expr))}`);
+    if (over.orderBy[0]?.desc === true) extra.push('desc');
+    if (!extra.length) extra.push('over = all');
+    const open = call.slice(0, -1);
+    return `${open}${open.endsWith('(') ? '' : ', '}${extra.join(', ')})`;
   }
 
   private tableName(alias: string): string {

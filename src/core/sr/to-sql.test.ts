@@ -210,6 +210,10 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'WITH long_tracks AS (SELECT TrackId, AlbumId, Name FROM Track WHERE Milliseconds > 600000) SELECT al.Title, lt.Name FROM long_tracks lt JOIN Album al ON al.AlbumId = lt.AlbumId',
     'SELECT a.Title, t.n FROM Album a JOIN (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId) t ON a.AlbumId = t.AlbumId WHERE t.n > 20',
     'WITH top AS (SELECT GenreId, COUNT(*) AS n FROM Track GROUP BY GenreId ORDER BY n DESC LIMIT 1) SELECT g.Name, t.Name FROM Track t JOIN Genre g ON g.GenreId = t.GenreId JOIN top ON top.GenreId = t.GenreId WHERE t.Milliseconds > 1000000',
+    // Window functions.
+    'SELECT Name, Milliseconds, RANK() OVER (ORDER BY Milliseconds DESC) AS r FROM Track WHERE AlbumId = 1',
+    'SELECT Name FROM (SELECT Name, DENSE_RANK() OVER (PARTITION BY AlbumId ORDER BY Milliseconds DESC) AS rnk FROM Track) WHERE rnk = 1 ORDER BY Name LIMIT 5',
+    'SELECT AlbumId, SUM(Milliseconds) OVER (PARTITION BY AlbumId) FROM Track WHERE GenreId = 2',
     // SQLite's date keywords.
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', CURRENT_TIMESTAMP) - strftime('%Y', InvoiceDate) > 5",
   ];

@@ -107,6 +107,19 @@ const FUNCTIONS = new Set([
   'current_date',
   'current_time',
 ]);
+const WINDOW_FUNCTIONS = new Set([
+  'rank',
+  'dense_rank',
+  'row_number',
+  'ntile',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+  'percent_rank',
+  'cume_dist',
+]);
 const OPERATOR_ALONE = /^(>=|<=|!=|<>|==|=|>|<)$/;
 const ARITHMETIC: Record<string, string> = { divide: '/', subtract: '-', add: '+', multiply: '*' };
 const OPS: Record<string, string> = {
@@ -964,6 +977,8 @@ class Compiler {
       if (!frame) this.fail('exists(...) needs a trajectory result');
       return { k: 'exists', query: this.toQuery(frame), not: false };
     }
+    const windowed = this.windowCall(name, args, f);
+    if (windowed) return windowed;
     if (AGGREGATES.has(name) || name === 'mean') {
       const fn = name === 'mean' ? 'AVG' : name.toUpperCase();
       return this.aggregateCall(fn, args, f ?? emptyFrame());
@@ -979,6 +994,41 @@ class Compiler {
       };
     }
     this.fail(`the function "${e.callee.name}" has no SQL counterpart here`);
+  }
+
+  /** `rank(partition = t.k, by = t.c, desc)`: a window function (`RANK() OVER (…)`). */
+  private windowCall(name: string, args: SrArg[], f: Frame | undefined): SqlExpr | undefined {
+    const isWindowArg = (a: SrArg) =>
+      a.name
+        ? /^(partition|by|over)$/i.test(a.name)
+        : a.value.kind === 'name' && /^(desc|asc)$/i.test(a.value.name);
+    const extra = args.filter(isWindowArg);
+    if (!extra.length || !(WINDOW_FUNCTIONS.has(name) || AGGREGATES.has(name))) return undefined;
+    const rest = args.filter((a) => !isWindowArg(a));
+    const base = AGGREGATES.has(name)
+      ? this.aggregateCall(name.toUpperCase(), rest, f ?? emptyFrame())
+      : ({
+          k: 'function',
+          name: name.toUpperCase(),
+          args: rest.map((a) => this.expr(a.value, f)),
+          distinct: false,
+          star: false,
+        } satisfies SqlExpr);
+    if (base.k !== 'function') return undefined;
+    const get = (n: string) => extra.find((a) => a.name?.toLowerCase() === n)?.value;
+    const list = (v: SrExpr | undefined) => (!v ? [] : v.kind === 'list' ? v.items : [v]);
+    const desc = extra.some(
+      (a) => !a.name && a.value.kind === 'name' && /^desc$/i.test(a.value.name),
+    );
+    return {
+      ...base,
+      over: {
+        partitionBy: list(get('partition')).map((x) => this.expr(x, f)),
+        orderBy: list(get('by')).map((x) =>
+          desc ? { expr: this.expr(x, f), desc } : { expr: this.expr(x, f) },
+        ),
+      },
+    };
   }
 
   /** The SQL query a frame stands for. */
