@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import { seededRandom } from '../src/core/random';
 import { DEMO_DB_ID, DEMO_QUESTIONS } from './demo-questions';
 
 /** Where the demo files go (served by the app under `demo/`). */
@@ -24,18 +25,6 @@ export const DEMO_SIZES = {
   orders: 2400,
   reviews: 1500,
 } as const;
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; deterministic across platforms. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCHEMA_SQL = `
 CREATE TABLE categories (
@@ -176,7 +165,7 @@ function isoDate(start: Date, dayOffset: number): string {
 
 /** Builds the demo database with sql.js and returns its bytes (deterministic). */
 export function makeDemoDatabase(SQL: SqlJsStatic, seed = DEMO_SEED): Uint8Array {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const name = (): string => {

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import type { ChatChunk, ChatEngine, ChatRequest } from '../../src/core/engine/chat-engine';
+import { seededRandom } from '../../src/core/random';
 import type { Schema } from '../../src/core/schema/schema';
 import type { ShareItem } from '../../src/core/share/item';
 import { type CorrectDeps, correct, type ShareEvent } from '../../src/core/share/pipeline';
@@ -46,15 +47,9 @@ export function sha256(bytes: Uint8Array): string {
 
 /** A deterministic pseudo-random byte source (mulberry32), so failing cases replay. */
 export function seededBytes(seed: number, length: number): Uint8Array {
-  let a = seed >>> 0;
+  const random = seededRandom(seed);
   const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (t ^ (t >>> 14)) & 0xff;
-  }
+  for (let i = 0; i < length; i++) out[i] = Math.floor(random() * 4294967296) & 0xff;
   return out;
 }
 

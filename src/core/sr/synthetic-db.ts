@@ -1,4 +1,5 @@
 import type { Database, SqlJsStatic } from 'sql.js';
+import { seededRandom } from '../random';
 import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
 import { type RoundtripOutcome, roundtrip } from './roundtrip';
 
@@ -40,7 +41,7 @@ export function syntheticDatabase(
   const rows = options.rows ?? 40;
   const nulls = options.nulls ?? 0.1;
   const literals = options.literals ?? { strings: [], numbers: [] };
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
   const columns = entry.column_names_original.slice(1).map(([table, name], i) => ({
@@ -186,16 +187,4 @@ export function syntheticRoundtrip(
     }
   }
   return report;
-}
-
-/** A small seeded pseudo-random generator (mulberry32): numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
