@@ -1,7 +1,10 @@
 /**
- * `npm run bench:roundtrip-synthetic [-- --reference DIR] [--rows N] [--seed S] [--json] [--verbose]`:
- * SQL → SR → SQL on every gold query of a BIRD- or Spider-layout folder (`dev.json` with `SQL`
- * or `query`, `tables.json`) whose databases are not at hand, such as BIRD's.
+ * `npm run bench:roundtrip-synthetic [-- --reference DIR] [--queries gold|baseline] [--rows N]
+ * [--seed S] [--json] [--verbose]`: SQL → SR → SQL on every gold query of a BIRD- or
+ * Spider-layout folder (`dev.json` with `SQL` or `query`, `tables.json`) whose databases are not
+ * at hand, such as BIRD's. With `--queries baseline` it round-trips the recorded run's initial
+ * SQL (`baseline_sql.json`: what users of the correction actually bring, including SQL that
+ * does not run) instead of the gold SQL.
  *
  * Each database is made up from its `tables.json` entry (see `syntheticDatabase`): unique keys,
  * references to existing rows, values mostly drawn from the literals of that database's
@@ -13,13 +16,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import initSqlJs from 'sql.js';
+import { loadReferenceDir } from '../src/cli/reference-dir';
 import type { TablesJsonEntry } from '../src/core/schema/from-tables-json';
+import { stripBirdSuffix } from '../src/core/share/item';
 import { initSqlParser } from '../src/core/sql/parse';
 import { syntheticRoundtrip } from '../src/core/sr/synthetic-db';
 
 const { values } = parseArgs({
   options: {
     reference: { type: 'string' },
+    queries: { type: 'string' },
     rows: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
@@ -27,7 +33,16 @@ const { values } = parseArgs({
   },
 });
 const dir = resolve(values.reference ?? '../shared/data/share-reference/bird-dev-even');
-for (const f of ['dev.json', 'tables.json']) {
+const which = values.queries ?? 'gold';
+if (which !== 'gold' && which !== 'baseline') {
+  process.stderr.write(`bench:roundtrip-synthetic: --queries is gold or baseline, not ${which}\n`);
+  process.exit(2);
+}
+for (const f of [
+  'dev.json',
+  'tables.json',
+  ...(which === 'baseline' ? ['baseline_sql.json'] : []),
+]) {
   if (!existsSync(join(dir, f))) {
     process.stderr.write(`bench:roundtrip-synthetic: no ${f} in ${dir}\n`);
     process.exit(2);
@@ -44,10 +59,22 @@ const seed = Number(values.seed ?? 1);
 await initSqlParser();
 const SQL = await initSqlJs();
 
-const list = items.flatMap((item) => {
-  const sql = item.SQL ?? item.query;
-  return sql === undefined ? [] : [{ dbId: item.db_id, sql }];
-});
+const list =
+  which === 'baseline'
+    ? loadReferenceDir(dir).items.map((item) => ({
+        dbId: item.dbId,
+        sql: stripBirdSuffix(item.initialSql),
+      }))
+    : items.flatMap((item) => {
+        const sql = item.SQL ?? item.query;
+        return sql === undefined ? [] : [{ dbId: item.db_id, sql }];
+      });
+const blank = list.filter((i) => i.sql.trim() === '').length;
+if (blank > 0) {
+  process.stderr.write(
+    `${blank} of ${list.length} ${which} queries are empty (${which === 'gold' ? 'dev.json has no gold SQL here; try --queries baseline' : 'no SQL recorded'}); they count as misses\n`,
+  );
+}
 const missing = new Set(
   list.map((i) => i.dbId).filter((id) => !tables.some((t) => t.db_id === id)),
 );
@@ -77,10 +104,11 @@ if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
 else {
   process.stdout.write(
     [
-      `${report.total} gold queries from ${dir} on made-up rows (${rows} per table, seed ${seed})`,
+      `${report.total} ${which} queries from ${dir} on made-up rows (${rows} per table, seed ${seed})`,
+      `run as given:    ${report.goldRuns} (${pct(report.goldRuns, report.total)})`,
       `compiled back:   ${report.compiled} (${pct(report.compiled, report.total)})`,
-      `same result:     ${report.executionMatch} (${pct(report.executionMatch, report.total)})`,
-      `  where gold has rows: ${report.executionMatchWithRows}/${report.goldWithRows} (${pct(report.executionMatchWithRows, report.goldWithRows)})`,
+      `same result:     ${report.executionMatch} (${pct(report.executionMatch, report.total)}; ${pct(report.executionMatch, report.goldRuns)} of those that run)`,
+      `  where the ${which} result has rows: ${report.executionMatchWithRows}/${report.goldWithRows} (${pct(report.executionMatchWithRows, report.goldWithRows)})`,
       '',
     ].join('\n'),
   );

@@ -133,6 +133,8 @@ export interface SyntheticRoundtripReport {
   total: number;
   compiled: number;
   executionMatch: number;
+  /** Queries that run on the made-up database at all (a recorded model's SQL may not). */
+  goldRuns: number;
   /** Queries whose gold result on the made-up rows is not empty, and how many of those match. */
   goldWithRows: number;
   executionMatchWithRows: number;
@@ -154,6 +156,7 @@ export function syntheticRoundtrip(
     total: 0,
     compiled: 0,
     executionMatch: 0,
+    goldRuns: 0,
     goldWithRows: 0,
     executionMatchWithRows: 0,
   };
@@ -171,6 +174,7 @@ export function syntheticRoundtrip(
         let withRows = false;
         try {
           withRows = run(sql).length > 0;
+          report.goldRuns++;
         } catch {
           // roundtrip reports a failing gold query.
         }
