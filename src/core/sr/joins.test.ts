@@ -29,6 +29,50 @@ describe('joinTree', () => {
     expect(ons(schema, ['atom', 'connected'])).toEqual(['atom.atom_id = connected.atom_id']);
   });
 
+  it('of several keys whose names say nothing, takes the column that comes first in its table', () => {
+    const key = (fromColumn: string) => ({
+      fromTable: 'superhero',
+      fromColumn,
+      toTable: 'colour',
+      toColumn: 'id',
+    });
+    const schema: Schema = {
+      dbId: 'superhero',
+      tables: [
+        table('superhero', ['id', 'eye_colour_id', 'hair_colour_id', 'skin_colour_id'], ['id']),
+        table('colour', ['id', 'colour'], ['id']),
+      ],
+      // Declared the way BIRD's tables.json declares them: skin first.
+      foreignKeys: [key('skin_colour_id'), key('hair_colour_id'), key('eye_colour_id')],
+    };
+    expect(ons(schema, ['superhero', 'colour'])).toEqual(['superhero.eye_colour_id = colour.id']);
+    // A key whose columns share a name still comes before it, whatever the column order.
+    const players: Schema = {
+      dbId: 'european_football_2',
+      tables: [
+        table('Player', ['id', 'player_api_id', 'player_fifa_api_id'], ['id']),
+        table('Player_Attributes', ['id', 'player_fifa_api_id', 'player_api_id'], ['id']),
+      ],
+      foreignKeys: [
+        {
+          fromTable: 'Player_Attributes',
+          fromColumn: 'player_api_id',
+          toTable: 'Player',
+          toColumn: 'player_api_id',
+        },
+        {
+          fromTable: 'Player_Attributes',
+          fromColumn: 'player_fifa_api_id',
+          toTable: 'Player',
+          toColumn: 'player_fifa_api_id',
+        },
+      ],
+    };
+    expect(ons(players, ['Player', 'Player_Attributes'])).toEqual([
+      'Player.player_api_id = Player_Attributes.player_api_id',
+    ]);
+  });
+
   it('without declared keys, joins a column named after a table and one of its columns', () => {
     const schema: Schema = {
       dbId: 'card_games',

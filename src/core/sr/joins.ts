@@ -25,10 +25,34 @@ export function joinTree(schema: Schema, tables: string[]): { from: TableRef; jo
     graph.set(a, list);
   };
   // Of several keys between two tables, the one whose columns share a name (`connected.atom_id`
-  // -> `atom.atom_id` rather than `atom_id2`) is the natural join: it is tried first.
+  // -> `atom.atom_id` rather than `atom_id2`) is the natural join: it is tried first; then
+  // the one whose column comes first in its table (`eye_colour_id` before `hair_colour_id`,
+  // `home_team_api_id` before `away_team_api_id`), whatever order the keys were declared in.
   const sameName = (fk: Schema['foreignKeys'][number]) =>
     fk.fromColumn.toLowerCase() === fk.toColumn.toLowerCase() ? 0 : 1;
+  const position = (fk: Schema['foreignKeys'][number]) => {
+    const table = schema.tables.find((t) => t.name.toLowerCase() === fk.fromTable.toLowerCase());
+    const i = table?.columns.findIndex((c) => c.name.toLowerCase() === fk.fromColumn.toLowerCase());
+    return i === undefined || i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  // Keys between the same two tables trade places only among themselves: the order of keys
+  // across pairs (which breaks ties between equally short paths) stays as declared.
   const keys = [...schema.foreignKeys].sort((a, b) => sameName(a) - sameName(b));
+  const pairOf = (fk: Schema['foreignKeys'][number]) =>
+    [canonical(fk.fromTable), canonical(fk.toTable)].sort().join('\u0000');
+  const byPair = new Map<string, Schema['foreignKeys']>();
+  for (const fk of keys) byPair.set(pairOf(fk), [...(byPair.get(pairOf(fk)) ?? []), fk]);
+  for (const list of byPair.values())
+    list.sort(
+      (a, b) => sameName(a) - sameName(b) || (sameName(a) === 0 ? 0 : position(a) - position(b)),
+    );
+  const next = new Map<string, number>();
+  keys.forEach((fk, i) => {
+    const pair = pairOf(fk);
+    const at = next.get(pair) ?? 0;
+    keys[i] = byPair.get(pair)![at]!;
+    next.set(pair, at + 1);
+  });
   for (const fk of keys) {
     const from = canonical(fk.fromTable);
     const to = canonical(fk.toTable);
