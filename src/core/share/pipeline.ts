@@ -2,6 +2,7 @@ import type { ChatEngine, ChatMessage, ChatUsage } from '../engine/chat-engine';
 import { EngineAbortError, EngineError } from '../engine/errors';
 import type { ColumnMeanings } from '../schema/column-meaning';
 import type { Schema, TableColumn } from '../schema/schema';
+import { sameSteps } from '../sr/compare';
 import {
   type DeterministicOutcome,
   deterministicMask,
@@ -40,7 +41,12 @@ export interface PipelineOptions {
   sqlToSr?: 'model' | 'deterministic';
   /** Stage 2 (masking): BAM, or exact masking of schema references. */
   mask?: 'model' | 'deterministic';
-  /** Stage 5 (SR → SQL): the generator model, or compiling the corrected SR to SQL. */
+  /**
+   * Stage 5 (SR → SQL): the generator model, or compiling the corrected SR to SQL. When SAM
+   * and LOM hand back the stage-1 trajectory unchanged, `deterministic` keeps the SQL as
+   * written instead of compiling it (a round trip can lose what SR does not say, such as
+   * ties at a MAX or a LEFT JOIN).
+   */
   srToSql?: 'generator' | 'deterministic';
 }
 
@@ -309,7 +315,17 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
     current = 'generator';
     const generatorPrompt = sr2sqlPrompt(item, schema, augmented, meanings, fixed.extracted);
     let finalSql: string | undefined;
-    if (options.srToSql === 'deterministic') {
+    if (options.srToSql === 'deterministic' && sameSteps(fixed.extracted, original.extracted)) {
+      finalSql = (yield* deterministicStage(
+        'generator',
+        generatorPrompt,
+        stripBirdSuffix(item.initialSql).trim(),
+        'sqlite',
+      )).extracted;
+      notes.push(
+        'generator: the corrected trajectory is the one read from the SQL; the SQL is kept as written',
+      );
+    } else if (options.srToSql === 'deterministic') {
       const outcome = deterministicSrToSql(fixed.extracted, schema);
       if (outcome.ok) {
         finalSql = (yield* deterministicStage(

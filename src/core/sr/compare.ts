@@ -44,6 +44,13 @@ export function normalizeStep(line: string): string {
   return out;
 }
 
+/** True when two SRs have the same steps in the same order, compared as `normalizeStep` does. */
+export function sameSteps(a: string, b: string): boolean {
+  const x = trimmedLines(a).map(normalizeStep);
+  const y = trimmedLines(b).map(normalizeStep);
+  return x.length === y.length && x.every((line, i) => line === y[i]);
+}
+
 /** Length of the longest common subsequence of two sequences. */
 export function lcsLength<T>(a: readonly T[], b: readonly T[]): number {
   if (a.length === 0 || b.length === 0) return 0;

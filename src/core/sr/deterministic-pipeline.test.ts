@@ -15,8 +15,10 @@ import {
   type PipelineOptions,
 } from '../share/pipeline';
 import { initSqlParser, parseSql } from '../sql/parse';
+import { sqlToSr } from './from-sql';
 import { maskSr } from './mask';
 import { indexSchema } from './schema-names';
+import { srToSql } from './to-sql';
 
 const FILES = [
   'dev.json',
@@ -67,6 +69,47 @@ async function run(options?: PipelineOptions, idx?: number) {
   return { result, error, stages: engine.stages, item };
 }
 
+/** Runs the fast preset with SAM and LOM answering the given SRs. */
+async function runScripted(idx: number, answers: { sam: string; lom: string }) {
+  const item = ref.items.find((i) => i.idx === idx)!;
+  const stages: string[] = [];
+  const engine: ChatEngine = {
+    chat(req: ChatRequest): AsyncIterable<ChatChunk> {
+      const stage = String(req.meta?.stage);
+      stages.push(stage);
+      const text = stage === 'sam' || stage === 'lom' ? answers[stage] : 'no answer';
+      return (async function* () {
+        yield { type: 'delta' as const, text: `\`\`\`SR\n${text}\n\`\`\`` };
+        yield { type: 'done' as const };
+      })();
+    },
+  };
+  let result: CorrectionResult | undefined;
+  let error: string | undefined;
+  for await (const e of correct(item, {
+    engine,
+    schema: schemaForDb(ref.tables, item.dbId),
+    models,
+    options: FAST_OPTIONS,
+  })) {
+    if (e.type === 'result') result = e.result;
+    if (e.type === 'error') error = e.message;
+  }
+  return { result, error, stages };
+}
+
+/** The first item whose SQL our parser reads and whose SR compiles back, so stage 1 and 5 can run without models. */
+function readable() {
+  return ref.items.find((i) => {
+    try {
+      const schema = schemaForDb(ref.tables, i.dbId);
+      return srToSql(sqlToSr(parseSql(stripBirdSuffix(i.initialSql)), schema).sr, schema).ok;
+    } catch {
+      return false;
+    }
+  })!;
+}
+
 beforeAll(() => initSqlParser());
 
 describe('pipeline stage options', () => {
@@ -85,14 +128,7 @@ describe('pipeline stage options', () => {
 
   it('the fast preset asks models only for SAM and LOM, and reports where stages ran', async () => {
     // An item whose SQL our parser reads, so stage 1 can run without BAM.
-    const item = ref.items.find((i) => {
-      try {
-        parseSql(stripBirdSuffix(i.initialSql));
-        return true;
-      } catch {
-        return false;
-      }
-    })!;
+    const item = readable();
     const { result, stages, error } = await run(FAST_OPTIONS, item.idx);
     expect(error).toBeUndefined();
     expect(stages.filter((s) => s === 'bam' || s === 'mask')).toEqual([]);
@@ -108,6 +144,27 @@ describe('pipeline stage options', () => {
     if (result!.ranOn.generator === 'deterministic')
       expect(result!.finalSql).toMatch(/^SELECT|^WITH/);
     else expect(result!.notes.some((n) => n.startsWith('generator:'))).toBe(true);
+  });
+
+  it('keeps the SQL as written when SAM and LOM hand the trajectory back unchanged', async () => {
+    const item = readable();
+    const schema = schemaForDb(ref.tables, item.dbId);
+    const sr = sqlToSr(parseSql(stripBirdSuffix(item.initialSql)), schema).sr;
+    const unchanged = await runScripted(item.idx, { sam: sr, lom: `${sr}\n` });
+    expect(unchanged.error).toBeUndefined();
+    expect(unchanged.stages).toEqual(['sam', 'lom']);
+    expect(unchanged.result!.ranOn.generator).toBe('deterministic');
+    expect(unchanged.result!.finalSql).toBe(stripBirdSuffix(item.initialSql).trim());
+    expect(unchanged.result!.notes).toContain(
+      'generator: the corrected trajectory is the one read from the SQL; the SQL is kept as written',
+    );
+    // A corrected step is compiled: the SQL is no longer the one written.
+    const lines = sr.split('\n');
+    const changed = [...lines.slice(0, -1), `${lines.at(-1)}.limit(3)`].join('\n');
+    const corrected = await runScripted(item.idx, { sam: sr, lom: changed });
+    expect(corrected.result!.finalSql).toBeDefined();
+    expect(corrected.result!.finalSql).not.toBe(stripBirdSuffix(item.initialSql).trim());
+    expect(corrected.result!.finalSql).toMatch(/LIMIT 3\s*$/);
   });
 
   it('falls back to BAM when the SQL cannot be read, and says so', async () => {
