@@ -87,6 +87,17 @@ class Writer {
   private tmp = 0;
   /** CTE name (lower case) -> variable holding its result. */
   private ctes = new Map<string, string>();
+  /** CTE name (lower case) -> its query. */
+  private cteQueries = new Map<string, SqlQuery>();
+  /**
+   * One-row results read beside the frame (`FROM a, totals t` where `totals` is
+   * `SELECT COUNT(*) AS n …`): name or alias (lower case) -> the variable holding the result
+   * and, per column read, the `tmp_res` value it became (`tmp_res1 = df3.select(n)`).
+   */
+  private scalarSources = new Map<
+    string,
+    { cte: string; frame: string; single: boolean; values: Map<string, string> }
+  >();
   /** Inside a CTE or derived table: select aliases are names later steps use, so keep them. */
   private keepAliases = false;
   /** CTE/derived table name (lower case) -> its pass-through columns -> `table.column`. */
@@ -180,6 +191,7 @@ class Writer {
       const v = this.nextDf();
       this.emit(`${v} = ${value}`);
       this.ctes.set(cte.name.toLowerCase(), v);
+      this.cteQueries.set(cte.name.toLowerCase(), cte.query);
     }
     if (q.body.k === 'select') return this.select(q.body, q, target);
     const body = this.body(q.body);
@@ -227,15 +239,80 @@ class Writer {
       const semi = j.kind === 'INNER' ? this.semiJoin(s, q, j) : undefined;
       if (semi) semiJoins.set(j, semi);
     }
-    // The frame starts from an earlier result: the FROM's derived table or CTE, else the one
-    // joined (`FROM account JOIN (SELECT …) t ON …`); schema tables are read beside it.
+    // A CTE or derived table of one row read beside others (`FROM a, totals t`, `JOIN (SELECT
+    // COUNT(*) AS n …) t` without a key) is a value, not rows to join: its columns become
+    // values (see `column`). Alone in the FROM it is still the frame.
     const isCte = (r: TableRef | undefined) =>
       r?.k === 'table' && this.ctes.has(r.name.toLowerCase());
+    const queryOf = (r: TableRef | undefined) =>
+      r?.k === 'derived'
+        ? r.query
+        : r?.k === 'table'
+          ? this.cteQueries.get(r.name.toLowerCase())
+          : undefined;
+    const sources = [s.from, ...s.joins.filter((j) => !semiJoins.has(j)).map((j) => j.ref)];
+    // Joined on a key, it filters rows instead (left as it is).
+    const keyed = (r: TableRef) =>
+      s.joins.some((j) => {
+        if (j.using?.length || j.natural) return true;
+        let named = false;
+        if (j.on)
+          walk(j.on, (x) => {
+            const qualifier = x.k === 'column' ? x.table?.toLowerCase() : undefined;
+            if (
+              qualifier &&
+              (qualifier === r.alias?.toLowerCase() ||
+                (r.k === 'table' && qualifier === r.name.toLowerCase()))
+            )
+              named = true;
+            return !named;
+          });
+        return named;
+      });
+    const values = new Set(
+      sources.length > 1
+        ? sources.filter((r) => {
+            const query = queryOf(r);
+            return r !== undefined && query !== undefined && isOneRow(query) && !keyed(r);
+          })
+        : [],
+    );
+    // The frame starts from an earlier result: the FROM's derived table or CTE, else the one
+    // joined (`FROM account JOIN (SELECT …) t ON …`); schema tables are read beside it.
     const plainFrom = s.from?.k === 'table' && !isCte(s.from);
     const start =
       s.from && !plainFrom
-        ? s.from
-        : s.joins.find((j) => !semiJoins.has(j) && (j.ref.k === 'derived' || isCte(j.ref)))?.ref;
+        ? values.has(s.from)
+          ? sources.find(
+              (r) => r !== undefined && r !== s.from && !values.has(r) && r.k !== 'table',
+            )
+          : s.from
+        : s.joins.find(
+            (j) =>
+              !semiJoins.has(j) && !values.has(j.ref) && (j.ref.k === 'derived' || isCte(j.ref)),
+          )?.ref;
+    const savedScalars = this.scalarSources;
+    this.scalarSources = new Map(savedScalars);
+    for (const ref of values) {
+      if (!ref) continue;
+      const query = queryOf(ref)!;
+      const name = ref.k === 'table' ? ref.name.toLowerCase() : (ref.alias ?? '').toLowerCase();
+      let frame = ref.k === 'table' ? this.ctes.get(name)! : '';
+      if (ref.k === 'derived') {
+        this.recordPassThrough(name, query);
+        frame = this.nextTmp();
+        const saved = this.keepAliases;
+        this.keepAliases = true;
+        const value = this.query(query, frame);
+        this.keepAliases = saved;
+        this.countIsCalled(name);
+        if (value !== frame) this.emit(`${frame} = ${value}`);
+      }
+      const single = query.body.k === 'select' && query.body.items.length === 1;
+      const source = { cte: name, frame, single, values: new Map<string, string>() };
+      this.scalarSources.set(name, source);
+      if (ref.alias) this.scalarSources.set(ref.alias.toLowerCase(), source);
+    }
     if (start?.k === 'derived') {
       this.recordPassThrough(start.alias ?? '', start.query);
       const v = this.nextTmp();
@@ -250,7 +327,7 @@ class Writer {
       cur = this.ctes.get(start.name.toLowerCase())!;
     }
     for (const j of s.joins) {
-      if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start)
+      if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref))
         this.approximations.push('a join with a derived table');
       if (j.kind === 'LEFT' || j.kind === 'RIGHT' || j.kind === 'FULL') {
         this.approximations.push(`${j.kind} JOIN (written as a plain join)`);
@@ -383,6 +460,7 @@ class Writer {
     if (ratio) {
       this.aliases = savedAliases;
       this.qualifiers = savedQualifiers;
+      this.scalarSources = savedScalars;
       this.countTable = savedCountTable;
       let result = `df.select(${ratio})`;
       if (q?.limit) result += this.limit(q);
@@ -402,6 +480,7 @@ class Writer {
     if (!ordered && q?.limit && !top) result += this.limit(q);
     this.aliases = savedAliases;
     this.qualifiers = savedQualifiers;
+    this.scalarSources = savedScalars;
     this.countTable = savedCountTable;
     this.aggNames = new Map();
     this.loneCount = loneCount;
@@ -551,9 +630,13 @@ class Writer {
       return mapChildren(e, rewrite);
     };
     // BAM keeps the parentheses of a ratio written without CAST, and drops them around a CAST one.
-    const items = s.items.map((i) =>
-      this.expr(hasCast(i.expr) ? dropRedundantParens(rewrite(i.expr)) : rewrite(i.expr)),
-    );
+    // In a CTE or derived table, later steps read the counts by their names.
+    const items = s.items.map((i) => {
+      const text = this.expr(
+        hasCast(i.expr) ? dropRedundantParens(rewrite(i.expr)) : rewrite(i.expr),
+      );
+      return this.keepAliases && i.alias ? `${text} as ${srName(i.alias)}` : text;
+    });
     return items.join(', ');
   }
 
@@ -1038,6 +1121,31 @@ class Writer {
         return this.expr(e);
       }
     }
+    // `(SELECT n FROM totals)` of a one-row CTE: the value itself.
+    if (
+      b.k === 'select' &&
+      q.with.length === 0 &&
+      !q.orderBy.length &&
+      !b.where &&
+      !b.groupBy.length &&
+      !b.joins.length &&
+      b.from?.k === 'table' &&
+      b.items.length === 1 &&
+      b.items[0]!.expr.k === 'column'
+    ) {
+      const cte = b.from.name.toLowerCase();
+      const query = this.cteQueries.get(cte);
+      if (query && isOneRow(query)) {
+        const single = query.body.k === 'select' && query.body.items.length === 1;
+        const source = {
+          cte,
+          frame: this.ctes.get(cte)!,
+          single,
+          values: new Map<string, string>(),
+        };
+        return this.scalarValue(this.scalarSources.get(cte) ?? source, b.items[0]!.expr.name);
+      }
+    }
     if (this.isCorrelated(q)) this.approximations.push('a correlated subquery');
     const v = this.nextTmp();
     const value = this.query(q, v);
@@ -1197,6 +1305,27 @@ class Writer {
     return srName(t ?? alias);
   }
 
+  /**
+   * A column of a one-row result as a value: a result of one column is itself the value
+   * (`… / df3`); of several, the column read becomes a value of its own
+   * (`tmp_res1 = df3.select(n)`), written once.
+   */
+  private scalarValue(
+    scalar: { cte: string; frame: string; single: boolean; values: Map<string, string> },
+    column: string,
+  ): string {
+    if (scalar.single) return scalar.frame;
+    const key = column.toLowerCase();
+    let value = scalar.values.get(key);
+    if (!value) {
+      value = this.nextTmp();
+      const name = this.passThrough.get(scalar.cte)?.get(key) ?? srName(column);
+      this.emit(`${value} = ${scalar.frame}.select(${name})`);
+      scalar.values.set(key, value);
+    }
+    return value;
+  }
+
   private column(c: ColumnExpr): string {
     const r = this.analysis.resolve(c);
     if (r?.kind === 'table') return `${srName(r.table)}.${srName(r.column)}`;
@@ -1208,6 +1337,8 @@ class Writer {
     }
     if (r?.kind === 'derived') {
       const source = r.source.toLowerCase();
+      const scalar = this.scalarSources.get(source);
+      if (scalar) return this.scalarValue(scalar, r.column);
       const through = this.passThrough.get((this.qualifiers.get(source) ?? source).toLowerCase());
       return through?.get(r.column.toLowerCase()) ?? srName(r.column);
     }
@@ -1370,6 +1501,28 @@ function isComputedValue(e: SqlExpr): boolean {
     return !aggregate;
   });
   return !aggregate;
+}
+
+/** A query that yields one row: `LIMIT 1`, or a select of aggregates only with no GROUP BY. */
+function isOneRow(q: SqlQuery): boolean {
+  const b = q.body;
+  const limit = q.limit && unnest(q.limit);
+  if (limit?.k === 'literal' && limit.value === '1' && !q.offset) return true;
+  if (b.k !== 'select' || b.groupBy.length || b.having || b.items.length === 0) return false;
+  return b.items.every((item) => {
+    let aggregate = false;
+    let bare = false;
+    walk(item.expr, (x) => {
+      if (x.k === 'subquery') return false;
+      if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase()) && !x.over) {
+        aggregate = true;
+        return false;
+      }
+      if (x.k === 'column' || x.k === 'star') bare = true;
+      return true;
+    });
+    return aggregate && !bare;
+  });
 }
 
 function unnest(e: SqlExpr): SqlExpr {

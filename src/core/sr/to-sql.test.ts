@@ -216,6 +216,13 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT AlbumId, SUM(Milliseconds) OVER (PARTITION BY AlbumId) FROM Track WHERE GenreId = 2',
     // SQLite's date keywords.
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', CURRENT_TIMESTAMP) - strftime('%Y', InvoiceDate) > 5",
+    // One-row CTEs and derived tables read beside others are values, not tables to join.
+    'WITH c AS (SELECT SUM(CASE WHEN GenreId = 1 THEN 1 ELSE 0 END) AS Rock, SUM(CASE WHEN GenreId = 2 THEN 1 ELSE 0 END) AS Jazz FROM Track WHERE MediaTypeId = 1) SELECT Rock * 1.0 / Jazz AS Ratio FROM c',
+    'WITH a AS (SELECT DISTINCT AlbumId FROM Track WHERE GenreId = 1), t AS (SELECT COUNT(DISTINCT AlbumId) AS total FROM Album) SELECT COUNT(DISTINCT a.AlbumId) * 100.0 / t.total AS pct FROM a, t',
+    'WITH h AS (SELECT MAX(Milliseconds) AS hi, AVG(Milliseconds) AS av FROM Track), l AS (SELECT MIN(Milliseconds) AS lo, MAX(Bytes) AS b FROM Track) SELECT h.hi - l.lo AS gap, h.av + l.b FROM h, l',
+    'WITH t AS (SELECT COUNT(*) AS n FROM Track), r AS (SELECT COUNT(*) AS k FROM Track WHERE GenreId = 1) SELECT CAST(k AS REAL) / n FROM t, r',
+    'WITH top AS (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId ORDER BY n DESC LIMIT 1) SELECT a.Title, (SELECT n FROM top) FROM Album a WHERE a.AlbumId = 1',
+    "SELECT COUNT(t.TrackId) * 100.0 / total.n FROM Track t JOIN Genre g ON t.GenreId = g.GenreId JOIN (SELECT COUNT(*) AS n FROM Track) AS total WHERE g.Name = 'Jazz'",
   ];
 
   it('gives the same result for each query', async () => {
