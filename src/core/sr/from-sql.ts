@@ -642,9 +642,13 @@ class Writer {
 
   /**
    * `c = (SELECT MAX(c) FROM t WHERE …)` as BAM mostly writes it: the row with the largest
-   * value, `orderby(by = c, desc).limit(1)` after the other conditions. BAM does so when the
-   * subquery has its own conditions (usually repeating the outer ones), or when the whole
-   * query is one table with that one condition; otherwise it keeps `filter = max(t.c)`.
+   * value, `orderby(by = c, desc).limit(1)` after the other conditions, when the subquery has
+   * its own conditions (usually repeating the outer ones), which `filter = max(t.c)` cannot
+   * say. Without them we write `filter = max(t.c)`, which keeps ties, even for a query of one
+   * table and that one condition, where BAM wrote the first row in order 8 times of 12 in the
+   * recorded runs: a trajectory that drops ties compiles to SQL that does too. Over an
+   * earlier result (a CTE's grouped counts), `max(count)` names nothing, so the first row
+   * in order it is.
    */
   private topOne(
     s: SqlSelect,
@@ -673,7 +677,8 @@ class Writer {
       const name = f.name.toLowerCase();
       if (name !== 'max' && name !== 'min') continue;
       const single = s.joins.length === 0 && s.from?.k === 'table' && conds.length === 1;
-      if (!b.where && !single) continue;
+      const overResult = b.from?.k !== 'table' || this.ctes.has(b.from.name.toLowerCase());
+      if (!b.where && !(single && overResult)) continue;
       return { cond, by: col, desc: name === 'max' };
     }
     return undefined;

@@ -216,6 +216,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT AlbumId, SUM(Milliseconds) OVER (PARTITION BY AlbumId) FROM Track WHERE GenreId = 2',
     // SQLite's date keywords.
     "SELECT COUNT(*) FROM Invoice WHERE strftime('%Y', CURRENT_TIMESTAMP) - strftime('%Y', InvoiceDate) > 5",
+    // Ties at a MAX are all kept (213 tracks share the top price).
+    'SELECT Name FROM Track WHERE UnitPrice = (SELECT MAX(UnitPrice) FROM Track)',
     // One-row CTEs and derived tables read beside others are values, not tables to join.
     'WITH c AS (SELECT SUM(CASE WHEN GenreId = 1 THEN 1 ELSE 0 END) AS Rock, SUM(CASE WHEN GenreId = 2 THEN 1 ELSE 0 END) AS Jazz FROM Track WHERE MediaTypeId = 1) SELECT Rock * 1.0 / Jazz AS Ratio FROM c',
     'WITH a AS (SELECT DISTINCT AlbumId FROM Track WHERE GenreId = 1), t AS (SELECT COUNT(DISTINCT AlbumId) AS total FROM Album) SELECT COUNT(DISTINCT a.AlbumId) * 100.0 / t.total AS pct FROM a, t',
