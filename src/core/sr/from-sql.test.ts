@@ -174,6 +174,29 @@ describe('sqlToSr (BAM style)', () => {
     ).toMatch(/MAX\/MIN subquery/);
   });
 
+  it('keeps a join that only filters distinct rows as an IN filter, and leaves counted rows alone', () => {
+    // Customers with an order: without the filter the trajectory would list every customer.
+    expect(
+      sr('SELECT DISTINCT c.name FROM customers c JOIN orders o ON o.customer_id = c.id'),
+    ).toBe(
+      [
+        'tmp_res1 = df.select(orders.customer_id)',
+        "df1 = df.where(element = customers.id, filter = 'in', value = tmp_res1)",
+        'res = df1.select(customers.name).distinct()',
+      ].join('\n'),
+    );
+    // The same in an operand of EXCEPT (duplicates dropped there too).
+    expect(
+      sr(
+        'SELECT name FROM customers EXCEPT SELECT c.name FROM customers c JOIN orders o ON c.id = o.customer_id',
+      ),
+    ).toContain("filter = 'in'");
+    // Without DISTINCT the join's duplicates count: no IN filter is written.
+    expect(
+      sr('SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id'),
+    ).not.toContain("'in'");
+  });
+
   it('follows BAM in ranges, alternatives, IN lists, years, ordering and names', () => {
     // A range on one column is one step; alternatives of several conditions become frames.
     expect(sr('SELECT name FROM customers WHERE id > 1 AND id < 9')).toBe(

@@ -87,6 +87,8 @@ class Writer {
   private tmp = 0;
   /** CTE name (lower case) -> variable holding its result. */
   private ctes = new Map<string, string>();
+  /** The select being written is an operand of UNION/INTERSECT/EXCEPT (duplicates dropped). */
+  private setOperand = false;
   /** CTE name (lower case) -> its query. */
   private cteQueries = new Map<string, SqlQuery>();
   /**
@@ -214,8 +216,13 @@ class Writer {
       if (value !== v) this.emit(`${v} = ${value}`);
       return v;
     }
+    // Each operand's select reads (and clears) the flag.
+    const saved = this.setOperand;
+    this.setOperand = !b.all;
     const left = this.body(b.left);
+    this.setOperand = !b.all;
     const right = this.body(b.right);
+    this.setOperand = saved;
     const op = b.op.toLowerCase();
     return b.all ? `${left}.${op}(${right}, all = True)` : `${left}.${op}(${right})`;
   }
@@ -235,8 +242,13 @@ class Writer {
     this.countTable = this.unreferencedTable(s, q);
     let cur = 'df';
     const semiJoins = new Map<SqlSelect['joins'][number], SqlExpr>();
+    const distinctRows = s.distinct || this.setOperand;
+    this.setOperand = false;
     for (const j of s.joins) {
-      const semi = j.kind === 'INNER' ? this.semiJoin(s, q, j) : undefined;
+      const semi =
+        j.kind === 'INNER'
+          ? (this.semiJoin(s, q, j) ?? this.tableSemiJoin(s, q, j, distinctRows))
+          : undefined;
       if (semi) semiJoins.set(j, semi);
     }
     // A CTE or derived table of one row read beside others (`FROM a, totals t`, `JOIN (SELECT
@@ -485,6 +497,71 @@ class Writer {
     this.aggNames = new Map();
     this.loneCount = loneCount;
     return result;
+  }
+
+  /**
+   * `SELECT DISTINCT a.x FROM a JOIN b ON a.k = b.k` where nothing else reads b (a join that
+   * only keeps the rows of a with a match): the filter `a.k IN (SELECT b.k FROM b)`, since SR
+   * leaves joins out and the trajectory would otherwise lose it. Only where duplicates are
+   * dropped anyway (DISTINCT, UNION/INTERSECT/EXCEPT), so the rows are the same. BAM drops
+   * such joins (3 items in bird-dev-even, 2 of them then equal to our SR before this).
+   */
+  private tableSemiJoin(
+    s: SqlSelect,
+    q: SqlQuery | undefined,
+    j: SqlSelect['joins'][number],
+    distinctRows: boolean,
+  ): SqlExpr | undefined {
+    if (j.ref.k !== 'table' || this.ctes.has(j.ref.name.toLowerCase()) || !j.on) return undefined;
+    const table = this.schema.tables.find(
+      (t) => t.name.toLowerCase() === (j.ref as { name: string }).name.toLowerCase(),
+    );
+    if (!table) return undefined;
+    const names = new Set([table.name.toLowerCase(), (j.ref.alias ?? '').toLowerCase()]);
+    const ofB = (e: SqlExpr) => {
+      if (e.k !== 'column') return false;
+      if (e.table) return names.has(e.table.toLowerCase());
+      const r = this.analysis.resolve(e);
+      return r?.kind === 'table' && r.table.toLowerCase() === table.name.toLowerCase();
+    };
+    const on = unnest(j.on);
+    if (on.k !== 'binary' || on.op !== '=') return undefined;
+    const [l, r] = [unnest(on.left), unnest(on.right)];
+    const [outer, key] = ofB(r) ? [l, r] : [r, l];
+    if (!ofB(key) || outer.k !== 'column' || ofB(outer) || key.k !== 'column') return undefined;
+    // Nothing but the ON condition may read b, and b must not be the only other table.
+    let readElsewhere = false;
+    const check = (e: SqlExpr | undefined): void => {
+      if (!e) return;
+      walk(e, (x) => {
+        if (x.k === 'column' && ofB(x)) readElsewhere = true;
+        if (x.k === 'star' && (!x.table || names.has(x.table.toLowerCase()))) readElsewhere = true;
+        return !readElsewhere;
+      });
+    };
+    for (const i of s.items) check(i.expr);
+    check(s.where);
+    s.groupBy.forEach(check);
+    check(s.having);
+    for (const o of q?.orderBy ?? []) check(o.expr);
+    for (const other of s.joins) if (other !== j) check(other.on);
+    if (readElsewhere) return undefined;
+    // Counted or summed rows would change with the join's duplicates: left as BAM leaves it.
+    if (!distinctRows) return undefined;
+    const column = table.columns.find((c) => c.name.toLowerCase() === key.name.toLowerCase());
+    const query: SqlQuery = {
+      with: [],
+      body: {
+        k: 'select',
+        distinct: false,
+        items: [{ expr: { k: 'column', table: table.name, name: column?.name ?? key.name } }],
+        from: { k: 'table', name: table.name },
+        joins: [],
+        groupBy: [],
+      },
+      orderBy: [],
+    };
+    return { k: 'in', expr: outer, query, not: false };
   }
 
   /**
