@@ -513,6 +513,14 @@ class Writer {
     distinctRows: boolean,
   ): SqlExpr | undefined {
     if (j.ref.k !== 'table' || this.ctes.has(j.ref.name.toLowerCase()) || !j.on) return undefined;
+    // Aggregates count the join's duplicates before DISTINCT drops any.
+    let aggregate = s.groupBy.length > 0 || s.having !== undefined;
+    for (const i of s.items)
+      walk(i.expr, (x) => {
+        if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase())) aggregate = true;
+        return !aggregate && x.k !== 'subquery';
+      });
+    if (aggregate) return undefined;
     const table = this.schema.tables.find(
       (t) => t.name.toLowerCase() === (j.ref as { name: string }).name.toLowerCase(),
     );
