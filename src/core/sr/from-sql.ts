@@ -901,12 +901,16 @@ class Writer {
       if (r?.k !== 'table') continue;
       const table = this.analysis.tables.find((t) => t.toLowerCase() === r.name.toLowerCase());
       if (!table || used.has(table.toLowerCase())) continue;
-      // A table that a named table points to by a foreign key adds no rows to the count
-      // (each row has one match): BAM writes `count()`, and so do we.
+      // A table that another table of the query points to by a foreign key adds no rows to
+      // the count (each row has one match): BAM writes `count()` when a named table points to
+      // it, and of two unnamed tables the one pointing to the other is the one counted.
+      const inQuery = new Set(
+        refs.flatMap((x) => (x?.k === 'table' ? [x.name.toLowerCase()] : [])),
+      );
       const lookedUp = this.schema.foreignKeys.some(
         (fk) =>
           fk.toTable.toLowerCase() === table.toLowerCase() &&
-          used.has(fk.fromTable.toLowerCase()) &&
+          (used.has(fk.fromTable.toLowerCase()) || inQuery.has(fk.fromTable.toLowerCase())) &&
           fk.fromTable.toLowerCase() !== table.toLowerCase(),
       );
       if (!lookedUp) return table;

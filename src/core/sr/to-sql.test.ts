@@ -221,6 +221,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // A join that only keeps artists with an album, under DISTINCT and in EXCEPT.
     'SELECT DISTINCT ar.Name FROM Artist ar JOIN Album al ON ar.ArtistId = al.ArtistId',
     'SELECT Name FROM Artist EXCEPT SELECT ar.Name FROM Artist ar JOIN Album al ON ar.ArtistId = al.ArtistId',
+    // A count over three tables naming only the first: the rows counted are the tracks.
+    'SELECT ar.Name, COUNT(*) FROM Artist ar JOIN Album al ON ar.ArtistId = al.ArtistId JOIN Track t ON t.AlbumId = al.AlbumId GROUP BY ar.Name',
     // One-row CTEs and derived tables read beside others are values, not tables to join.
     'WITH c AS (SELECT SUM(CASE WHEN GenreId = 1 THEN 1 ELSE 0 END) AS Rock, SUM(CASE WHEN GenreId = 2 THEN 1 ELSE 0 END) AS Jazz FROM Track WHERE MediaTypeId = 1) SELECT Rock * 1.0 / Jazz AS Ratio FROM c',
     'WITH a AS (SELECT DISTINCT AlbumId FROM Track WHERE GenreId = 1), t AS (SELECT COUNT(DISTINCT AlbumId) AS total FROM Album) SELECT COUNT(DISTINCT a.AlbumId) * 100.0 / t.total AS pct FROM a, t',
