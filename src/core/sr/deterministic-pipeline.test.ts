@@ -7,7 +7,7 @@ import { ReplayEngine } from '../engine/replay';
 import { recordingOf } from '../reference/conformance';
 import { parseReferenceSet } from '../reference/reference-set';
 import { schemaForDb } from '../schema/from-tables-json';
-import { stripBirdSuffix } from '../share/item';
+import { type ShareItem, stripBirdSuffix } from '../share/item';
 import {
   type CorrectionResult,
   correct,
@@ -52,9 +52,8 @@ class CountingEngine implements ChatEngine {
   }
 }
 
-async function run(options?: PipelineOptions, idx?: number) {
-  const item = ref.items.find((i) => i.idx === idx) ?? ref.items[0]!;
-  const engine = new CountingEngine(new ReplayEngine(recordingOf(ref)));
+/** Runs one correction to its end: the result, or the error message. */
+async function correctItem(item: ShareItem, engine: ChatEngine, options?: PipelineOptions) {
   let result: CorrectionResult | undefined;
   let error: string | undefined;
   for await (const e of correct(item, {
@@ -66,12 +65,17 @@ async function run(options?: PipelineOptions, idx?: number) {
     if (e.type === 'result') result = e.result;
     if (e.type === 'error') error = e.message;
   }
-  return { result, error, stages: engine.stages, item };
+  return { result, error };
+}
+
+async function run(options?: PipelineOptions, idx?: number) {
+  const item = ref.items.find((i) => i.idx === idx) ?? ref.items[0]!;
+  const engine = new CountingEngine(new ReplayEngine(recordingOf(ref)));
+  return { ...(await correctItem(item, engine, options)), stages: engine.stages, item };
 }
 
 /** Runs the fast preset with SAM and LOM answering the given SRs. */
 async function runScripted(idx: number, answers: { sam: string; lom: string }) {
-  const item = ref.items.find((i) => i.idx === idx)!;
   const stages: string[] = [];
   const engine: ChatEngine = {
     chat(req: ChatRequest): AsyncIterable<ChatChunk> {
@@ -84,18 +88,8 @@ async function runScripted(idx: number, answers: { sam: string; lom: string }) {
       })();
     },
   };
-  let result: CorrectionResult | undefined;
-  let error: string | undefined;
-  for await (const e of correct(item, {
-    engine,
-    schema: schemaForDb(ref.tables, item.dbId),
-    models,
-    options: FAST_OPTIONS,
-  })) {
-    if (e.type === 'result') result = e.result;
-    if (e.type === 'error') error = e.message;
-  }
-  return { result, error, stages };
+  const item = ref.items.find((i) => i.idx === idx)!;
+  return { ...(await correctItem(item, engine, FAST_OPTIONS)), stages };
 }
 
 /** The first item whose SQL our parser reads and whose SR compiles back, so stage 1 and 5 can run without models. */

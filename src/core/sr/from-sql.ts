@@ -512,6 +512,8 @@ class Writer {
     j: SqlSelect['joins'][number],
     distinctRows: boolean,
   ): SqlExpr | undefined {
+    // Counted or summed rows would change with the join's duplicates: left as BAM leaves it.
+    if (!distinctRows) return undefined;
     if (j.ref.k !== 'table' || this.ctes.has(j.ref.name.toLowerCase()) || !j.on) return undefined;
     // Aggregates count the join's duplicates before DISTINCT drops any.
     let aggregate = s.groupBy.length > 0 || s.having !== undefined;
@@ -537,25 +539,11 @@ class Writer {
     const [l, r] = [unnest(on.left), unnest(on.right)];
     const [outer, key] = ofB(r) ? [l, r] : [r, l];
     if (!ofB(key) || outer.k !== 'column' || ofB(outer) || key.k !== 'column') return undefined;
-    // Nothing but the ON condition may read b, and b must not be the only other table.
-    let readElsewhere = false;
-    const check = (e: SqlExpr | undefined): void => {
-      if (!e) return;
-      walk(e, (x) => {
-        if (x.k === 'column' && ofB(x)) readElsewhere = true;
-        if (x.k === 'star' && (!x.table || names.has(x.table.toLowerCase()))) readElsewhere = true;
-        return !readElsewhere;
-      });
-    };
-    for (const i of s.items) check(i.expr);
-    check(s.where);
-    s.groupBy.forEach(check);
-    check(s.having);
-    for (const o of q?.orderBy ?? []) check(o.expr);
-    for (const other of s.joins) if (other !== j) check(other.on);
-    if (readElsewhere) return undefined;
-    // Counted or summed rows would change with the join's duplicates: left as BAM leaves it.
-    if (!distinctRows) return undefined;
+    // Nothing but the ON condition may read b.
+    const readsB = (x: SqlExpr) =>
+      (x.k === 'column' && ofB(x)) ||
+      (x.k === 'star' && (!x.table || names.has(x.table.toLowerCase())));
+    if (readOutsideOn(s, q, j, readsB)) return undefined;
     const column = table.columns.find((c) => c.name.toLowerCase() === key.name.toLowerCase());
     const query: SqlQuery = {
       with: [],
@@ -595,23 +583,11 @@ class Writer {
       : [unnest(on.right), fromT(unnest(on.left))];
     if (!key || outer.k !== 'column' || fromT(outer)) return undefined;
     // Nothing but the ON condition may read the derived table.
-    let readElsewhere = false;
-    const check = (e: SqlExpr | undefined): void => {
-      if (!e) return;
-      walk(e, (x) => {
-        if (x.k === 'column' && fromT(x)) readElsewhere = true;
-        if (x.k === 'star' && x.table?.toLowerCase() === alias) readElsewhere = true;
-        return !readElsewhere;
-      });
-    };
-    for (const i of s.items) check(i.expr);
-    if (s.items.some((i) => i.expr.k === 'star' && !i.expr.table)) readElsewhere = true;
-    check(s.where);
-    s.groupBy.forEach(check);
-    check(s.having);
-    for (const o of q?.orderBy ?? []) check(o.expr);
-    for (const other of s.joins) if (other !== j) check(other.on);
-    if (readElsewhere) return undefined;
+    const readsT = (x: SqlExpr) =>
+      (x.k === 'column' && fromT(x) !== undefined) ||
+      (x.k === 'star' && x.table?.toLowerCase() === alias);
+    if (s.items.some((i) => i.expr.k === 'star' && !i.expr.table)) return undefined;
+    if (readOutsideOn(s, q, j, readsT)) return undefined;
     const body = j.ref.query.body;
     const item = body.items.find(
       (i) =>
@@ -1595,6 +1571,31 @@ function isComputedValue(e: SqlExpr): boolean {
     return !aggregate;
   });
   return !aggregate;
+}
+
+/** True when `reads` holds for some part of the select other than join `j`'s ON condition. */
+function readOutsideOn(
+  s: SqlSelect,
+  q: SqlQuery | undefined,
+  j: SqlSelect['joins'][number],
+  reads: (x: SqlExpr) => boolean,
+): boolean {
+  const parts = [
+    ...s.items.map((i) => i.expr),
+    s.where,
+    ...s.groupBy,
+    s.having,
+    ...(q?.orderBy ?? []).map((o) => o.expr),
+    ...s.joins.filter((other) => other !== j).map((other) => other.on),
+  ];
+  let found = false;
+  for (const e of parts)
+    if (e && !found)
+      walk(e, (x) => {
+        if (reads(x)) found = true;
+        return !found;
+      });
+  return found;
 }
 
 /** A query that yields one row: `LIMIT 1`, or a select of aggregates only with no GROUP BY. */
