@@ -295,9 +295,7 @@ class Writer {
     const start =
       s.from && !plainFrom
         ? values.has(s.from)
-          ? sources.find(
-              (r) => r !== undefined && r !== s.from && !values.has(r) && r.k !== 'table',
-            )
+          ? sources.find((r) => r !== s.from && !values.has(r) && (r?.k === 'derived' || isCte(r)))
           : s.from
         : s.joins.find(
             (j) =>

@@ -229,6 +229,7 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'WITH h AS (SELECT MAX(Milliseconds) AS hi, AVG(Milliseconds) AS av FROM Track), l AS (SELECT MIN(Milliseconds) AS lo, MAX(Bytes) AS b FROM Track) SELECT h.hi - l.lo AS gap, h.av + l.b FROM h, l',
     'WITH t AS (SELECT COUNT(*) AS n FROM Track), r AS (SELECT COUNT(*) AS k FROM Track WHERE GenreId = 1) SELECT CAST(k AS REAL) / n FROM t, r',
     'WITH top AS (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId ORDER BY n DESC LIMIT 1) SELECT a.Title, (SELECT n FROM top) FROM Album a WHERE a.AlbumId = 1',
+    'WITH t AS (SELECT COUNT(*) AS n FROM Track), a AS (SELECT AlbumId, COUNT(*) AS k FROM Track GROUP BY AlbumId) SELECT a.AlbumId, a.k * 1.0 / t.n FROM t, a ORDER BY a.AlbumId LIMIT 3',
     "SELECT COUNT(t.TrackId) * 100.0 / total.n FROM Track t JOIN Genre g ON t.GenreId = g.GenreId JOIN (SELECT COUNT(*) AS n FROM Track) AS total WHERE g.Name = 'Jazz'",
   ];
 
