@@ -1,10 +1,11 @@
 /**
  * `npm run bench:roundtrip-synthetic [-- --reference DIR] [--queries gold|baseline] [--rows N]
- * [--seed S] [--json] [--verbose]`: SQL → SR → SQL on every gold query of a BIRD- or
+ * [--seed S] [--keep-joins] [--json] [--verbose]`: SQL → SR → SQL on every gold query of a BIRD- or
  * Spider-layout folder (`dev.json` with `SQL` or `query`, `tables.json`) whose databases are not
  * at hand, such as BIRD's. With `--queries baseline` it round-trips the recorded run's initial
  * SQL (`baseline_sql.json`: what users of the correction actually bring, including SQL that
- * does not run) instead of the gold SQL.
+ * does not run) instead of the gold SQL. With `--keep-joins` the SR compiles back with the
+ * query's own join keys, as the fast preset compiles a corrected trajectory.
  *
  * Each database is made up from its `tables.json` entry (see `syntheticDatabase`): unique keys,
  * references to existing rows, values mostly drawn from the literals of that database's
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
+    'keep-joins': { type: 'boolean' },
   },
 });
 const dir = resolve(values.reference ?? '../shared/data/share-reference/bird-dev-even');
@@ -81,20 +83,26 @@ const missing = new Set(
 for (const id of missing)
   process.stderr.write(`${id}: not in tables.json, its queries are skipped\n`);
 const problems = new Map<string, number>();
-const report = syntheticRoundtrip(SQL, list, tables, { rows, seed }, (dbId, sql, outcome) => {
-  // Group problems by kind: names and values stripped.
-  const kind = (outcome.problem ?? '')
-    .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '…')
-    .replace(/line \d+/, 'line N')
-    .replace(/joins .* to .*;/, 'joins … to …;')
-    .slice(0, 90);
-  problems.set(kind, (problems.get(kind) ?? 0) + 1);
-  if (values.verbose) {
-    process.stderr.write(
-      `--- ${dbId}: ${outcome.problem}\n${sql}\n${outcome.sr ?? ''}\n${outcome.sql ?? ''}\n`,
-    );
-  }
-});
+const report = syntheticRoundtrip(
+  SQL,
+  list,
+  tables,
+  { rows, seed, keepJoins: values['keep-joins'] ?? false },
+  (dbId, sql, outcome) => {
+    // Group problems by kind: names and values stripped.
+    const kind = (outcome.problem ?? '')
+      .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '…')
+      .replace(/line \d+/, 'line N')
+      .replace(/joins .* to .*;/, 'joins … to …;')
+      .slice(0, 90);
+    problems.set(kind, (problems.get(kind) ?? 0) + 1);
+    if (values.verbose) {
+      process.stderr.write(
+        `--- ${dbId}: ${outcome.problem}\n${sql}\n${outcome.sr ?? ''}\n${outcome.sql ?? ''}\n`,
+      );
+    }
+  },
+);
 
 for (const [kind, n] of [...problems].sort((a, b) => b[1] - a[1])) {
   process.stderr.write(`${String(n).padStart(5)}  ${kind}\n`);

@@ -74,7 +74,8 @@ const FAST_STAGES: DeterministicStages = {
   bam: async (item, schema) =>
     output(await deterministicSqlToSr(stripBirdSuffix(item.initialSql), schema)),
   mask: async (_item, schema, sr) => output(deterministicMask(sr, schema)),
-  generator: async (_item, schema, sr) => output(deterministicSrToSql(sr, schema)),
+  generator: async (item, schema, sr) =>
+    output(await deterministicSrToSql(sr, schema, stripBirdSuffix(item.initialSql))),
 };
 
 /** What must not change between a run and its `--resume`. */

@@ -326,7 +326,11 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
         'generator: the corrected trajectory is the one read from the SQL; the SQL is kept as written',
       );
     } else if (options.srToSql === 'deterministic') {
-      const outcome = deterministicSrToSql(fixed.extracted, schema);
+      const outcome = await deterministicSrToSql(
+        fixed.extracted,
+        schema,
+        stripBirdSuffix(item.initialSql),
+      );
       if (outcome.ok) {
         finalSql = (yield* deterministicStage(
           'generator',

@@ -4,7 +4,7 @@ import initSqlJs, { type Database } from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPIDER } from '../../../test/paths';
 import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
-import { analyzeSql } from './analyze';
+import { analyzeSql, joinKeysOf } from './analyze';
 import { SqlParseError } from './errors';
 import { checkSqlSyntax, initSqlParser, parseSql } from './parse';
 import { printQuery } from './print';
@@ -88,5 +88,38 @@ describe('validateSql', () => {
     expect(v.valueHints).toHaveLength(1);
     expect(v.valueHints[0]!.foundIn).toContain('singer.Country');
     expect(validateSql('SELECT FROM', schema).syntaxError).toBeDefined();
+  });
+});
+
+describe('joinKeysOf', () => {
+  it('lists the keys a query joins on, through aliases, in ON and WHERE, subqueries included', () => {
+    const keys = joinKeysOf(
+      analyzeSql(
+        parseSql(
+          'SELECT T2.Name FROM singer_in_concert AS T1 JOIN singer AS T2 ON T1.Singer_ID = T2.Singer_ID ' +
+            'WHERE T1.concert_ID IN (SELECT c.concert_ID FROM concert c, stadium s ' +
+            'WHERE c.Stadium_ID = s.Stadium_ID AND s.Capacity > 100 AND c.Year = s.Capacity) ' +
+            'AND T2.Singer_ID = T1.Singer_ID',
+        ),
+        schema,
+      ),
+    );
+    expect(keys.map((k) => `${k.fromTable}.${k.fromColumn}=${k.toTable}.${k.toColumn}`)).toEqual([
+      'singer_in_concert.Singer_ID=singer.Singer_ID',
+      'concert.Stadium_ID=stadium.Stadium_ID',
+      'concert.Year=stadium.Capacity',
+    ]);
+  });
+
+  it('leaves out a self-join and comparisons with values', () => {
+    const keys = joinKeysOf(
+      analyzeSql(
+        parseSql(
+          "SELECT a.Name FROM singer a JOIN singer b ON a.Age = b.Age WHERE a.Country = 'France'",
+        ),
+        schema,
+      ),
+    );
+    expect(keys).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-import type { Schema, Table } from '../schema/schema';
+import type { ForeignKey, Schema, Table } from '../schema/schema';
 import type { ColumnExpr, SqlBody, SqlExpr, SqlQuery, SqlSelect, TableRef } from './ast';
 import { suggestNames } from './suggest';
+import { walkQuery } from './walk';
 
 /** What a column reference resolved to. */
 export type Resolution =
@@ -364,6 +365,35 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
     resolve: (c) => resolutions.get(c),
     tableOf: (c) => qualifierTables.get(c),
   };
+}
+
+/**
+ * The keys a query joins on: each `a.x = b.y` between columns of two different schema tables
+ * (in an ON or a WHERE, subqueries included), in order of appearance, each pair once. A
+ * self-join (`T1.id = T2.parent_id` on one table) is not a key between tables and is left out.
+ */
+export function joinKeysOf(analysis: SqlAnalysis): ForeignKey[] {
+  const keys: ForeignKey[] = [];
+  walkQuery(analysis.query, (e) => {
+    if (e.k !== 'binary' || e.op !== '=' || e.left.k !== 'column' || e.right.k !== 'column') return;
+    const a = analysis.resolve(e.left);
+    const b = analysis.resolve(e.right);
+    if (a?.kind !== 'table' || b?.kind !== 'table' || a.table === b.table) return;
+    const known = keys.some(
+      (k) =>
+        (k.fromTable === a.table &&
+          k.fromColumn === a.column &&
+          k.toTable === b.table &&
+          k.toColumn === b.column) ||
+        (k.fromTable === b.table &&
+          k.fromColumn === b.column &&
+          k.toTable === a.table &&
+          k.toColumn === a.column),
+    );
+    if (!known)
+      keys.push({ fromTable: a.table, fromColumn: a.column, toTable: b.table, toColumn: b.column });
+  });
+  return keys;
 }
 
 function allColumns(schema: Schema): string[] {

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SPIDER2SQLITE } from '../../../test/paths';
+import { SPIDER, SPIDER2SQLITE } from '../../../test/paths';
 import type { ChatChunk, ChatEngine, ChatRequest } from '../engine/chat-engine';
 import { ReplayEngine } from '../engine/replay';
 import { recordingOf } from '../reference/conformance';
 import { parseReferenceSet } from '../reference/reference-set';
 import { schemaForDb } from '../schema/from-tables-json';
+import type { Schema } from '../schema/schema';
 import { type ShareItem, stripBirdSuffix } from '../share/item';
 import {
   type CorrectionResult,
@@ -53,12 +54,17 @@ class CountingEngine implements ChatEngine {
 }
 
 /** Runs one correction to its end: the result, or the error message. */
-async function correctItem(item: ShareItem, engine: ChatEngine, options?: PipelineOptions) {
+async function correctItem(
+  item: ShareItem,
+  engine: ChatEngine,
+  options?: PipelineOptions,
+  schema = schemaForDb(ref.tables, item.dbId),
+) {
   let result: CorrectionResult | undefined;
   let error: string | undefined;
   for await (const e of correct(item, {
     engine,
-    schema: schemaForDb(ref.tables, item.dbId),
+    schema,
     models,
     options,
   })) {
@@ -75,7 +81,11 @@ async function run(options?: PipelineOptions, idx?: number) {
 }
 
 /** Runs the fast preset with SAM and LOM answering the given SRs. */
-async function runScripted(idx: number, answers: { sam: string; lom: string }) {
+async function runScripted(
+  idx: number | ShareItem,
+  answers: { sam: string; lom: string },
+  schema?: Schema,
+) {
   const stages: string[] = [];
   const engine: ChatEngine = {
     chat(req: ChatRequest): AsyncIterable<ChatChunk> {
@@ -88,8 +98,8 @@ async function runScripted(idx: number, answers: { sam: string; lom: string }) {
       })();
     },
   };
-  const item = ref.items.find((i) => i.idx === idx)!;
-  return { ...(await correctItem(item, engine, FAST_OPTIONS)), stages };
+  const item = typeof idx === 'number' ? ref.items.find((i) => i.idx === idx)! : idx;
+  return { ...(await correctItem(item, engine, FAST_OPTIONS, schema)), stages };
 }
 
 /** The first item whose SQL our parser reads and whose SR compiles back, so stage 1 and 5 can run without models. */
@@ -159,6 +169,33 @@ describe('pipeline stage options', () => {
     expect(corrected.result!.finalSql).toBeDefined();
     expect(corrected.result!.finalSql).not.toBe(stripBirdSuffix(item.initialSql).trim());
     expect(corrected.result!.finalSql).toMatch(/LIMIT 3\s*$/);
+  });
+
+  it('compiles a corrected trajectory with the joins of the SQL it corrects', async () => {
+    // Spider's wedding: a wedding points to two people. The trajectory does not say which one
+    // the user joined; the SQL does, and the compiled correction keeps it.
+    const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8'));
+    const schema = schemaForDb(tables, 'wedding');
+    const item: ShareItem = {
+      idx: 0,
+      dbId: 'wedding',
+      question: 'Which years had weddings of brides from Canada?',
+      evidence: '',
+      initialSql:
+        "SELECT T1.Year FROM wedding AS T1 JOIN people AS T2 ON T1.Female_ID = T2.People_ID WHERE T2.Country = 'Canada'",
+    };
+    const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
+    const corrected = sr.replace('.select(wedding.Year)', '.select(wedding.Year).distinct()');
+    expect(corrected).not.toBe(sr);
+    const { result, error } = await runScripted(item, { sam: sr, lom: corrected }, schema);
+    expect(error).toBeUndefined();
+    expect(result!.ranOn.generator).toBe('deterministic');
+    expect(result!.finalSql).toMatch(/^SELECT DISTINCT/);
+    expect(result!.finalSql).toContain('Female_ID');
+    expect(result!.finalSql).not.toContain('Male_ID');
+    // Without the SQL's joins the schema decides, and takes the key that comes first.
+    const alone = srToSql(corrected, schema);
+    expect(alone.ok && alone.sql).toContain('Male_ID');
   });
 
   it('falls back to BAM when the SQL cannot be read, and says so', async () => {

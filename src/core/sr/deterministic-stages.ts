@@ -1,4 +1,5 @@
-import type { Schema } from '../schema/schema';
+import type { ForeignKey, Schema } from '../schema/schema';
+import { analyzeSql, joinKeysOf } from '../sql/analyze';
 import { sqlToSr } from './from-sql';
 import { maskSr } from './mask';
 import { indexSchema } from './schema-names';
@@ -36,12 +37,32 @@ export function deterministicMask(sr: string, schema: Schema): DeterministicOutc
   return { ok: true, output: maskSr(sr, indexSchema(schema)).masked, notes: [] };
 }
 
-/** Stage 5 without a generator: the corrected trajectory compiled to SQL. */
-export function deterministicSrToSql(sr: string, schema: Schema): DeterministicOutcome {
-  const result = srToSql(sr, schema);
+/**
+ * Stage 5 without a generator: the corrected trajectory compiled to SQL. Given the SQL being
+ * corrected, its joins are kept where the trajectory still joins the same tables (SR does
+ * not say which key a join used: `winner_id` or `loser_id`, through `disp` or not).
+ */
+export async function deterministicSrToSql(
+  sr: string,
+  schema: Schema,
+  originalSql?: string,
+): Promise<DeterministicOutcome> {
+  const result = srToSql(sr, schema, { joinKeys: await joinKeysOfSql(originalSql, schema) });
   return result.ok
     ? { ok: true, output: result.sql, notes: [] }
     : { ok: false, reason: result.error.message };
+}
+
+/** The keys `sql` joins on, or none when there is no SQL or it does not parse. */
+async function joinKeysOfSql(sql: string | undefined, schema: Schema): Promise<ForeignKey[]> {
+  if (!sql?.trim()) return [];
+  const { initSqlParser, parseSql } = await import('../sql/parse');
+  await initSqlParser();
+  try {
+    return joinKeysOf(analyzeSql(parseSql(sql), schema));
+  } catch {
+    return [];
+  }
 }
 
 /** A rough count of model tokens for text (about four characters per token). */

@@ -73,6 +73,94 @@ describe('joinTree', () => {
     ]);
   });
 
+  it('of two keys between the same tables, takes one whose column the trajectory names', () => {
+    // flight_4: a route leaves from one airport and arrives at another.
+    const key = (fromColumn: string) => ({
+      fromTable: 'routes',
+      fromColumn,
+      toTable: 'airports',
+      toColumn: 'apid',
+    });
+    const schema: Schema = {
+      dbId: 'flight_4',
+      tables: [
+        table('routes', ['rid', 'dst_apid', 'src_apid'], ['rid']),
+        table('airports', ['apid', 'name'], ['apid']),
+      ],
+      foreignKeys: [key('dst_apid'), key('src_apid')],
+    };
+    const on = (named?: string[]) =>
+      joinTree(schema, ['routes', 'airports'], { named: new Set(named) }).joins.map((j) =>
+        j.on ? printExpr(j.on) : '',
+      );
+    expect(on()).toEqual(['routes.dst_apid = airports.apid']);
+    expect(on(['routes.src_apid'])).toEqual(['routes.src_apid = airports.apid']);
+  });
+
+  it('joins on the keys the user wrote first, declared or not, before the schema picks a path', () => {
+    const schema: Schema = {
+      dbId: 'financial',
+      tables: [
+        table('client', ['client_id', 'district_id'], ['client_id']),
+        table('district', ['district_id', 'A2'], ['district_id']),
+        table('account', ['account_id', 'district_id'], ['account_id']),
+        table('disp', ['disp_id', 'client_id', 'account_id'], ['disp_id']),
+      ],
+      foreignKeys: [
+        {
+          fromTable: 'client',
+          fromColumn: 'district_id',
+          toTable: 'district',
+          toColumn: 'district_id',
+        },
+        {
+          fromTable: 'account',
+          fromColumn: 'district_id',
+          toTable: 'district',
+          toColumn: 'district_id',
+        },
+        { fromTable: 'disp', fromColumn: 'client_id', toTable: 'client', toColumn: 'client_id' },
+        { fromTable: 'disp', fromColumn: 'account_id', toTable: 'account', toColumn: 'account_id' },
+      ],
+    };
+    const path = (preferred: Schema['foreignKeys']) =>
+      joinTree(schema, ['client', 'account'], { preferred }).joins.map((j) =>
+        j.on ? printExpr(j.on) : '',
+      );
+    // Two paths of two joins: through the district (declared first) or through disp.
+    expect(path([])).toEqual([
+      'client.district_id = district.district_id',
+      'district.district_id = account.district_id',
+    ]);
+    expect(
+      path([
+        { fromTable: 'disp', fromColumn: 'client_id', toTable: 'client', toColumn: 'client_id' },
+        { fromTable: 'disp', fromColumn: 'account_id', toTable: 'account', toColumn: 'account_id' },
+      ]),
+    ).toEqual(['client.client_id = disp.client_id', 'disp.account_id = account.account_id']);
+    // A key the schema does not declare (student_1 declares none) is used as written.
+    const school: Schema = {
+      dbId: 'student_1',
+      tables: [
+        table('list', ['LastName', 'FirstName', 'Grade', 'Classroom']),
+        table('teachers', ['LastName', 'FirstName', 'Classroom']),
+      ],
+      foreignKeys: [],
+    };
+    expect(() => joinTree(school, ['list', 'teachers'])).toThrow(/no foreign-key path/);
+    const classroom = {
+      fromTable: 'list',
+      fromColumn: 'Classroom',
+      toTable: 'teachers',
+      toColumn: 'Classroom',
+    };
+    expect(
+      joinTree(school, ['list', 'teachers'], { preferred: [classroom] }).joins.map((j) =>
+        j.on ? printExpr(j.on) : '',
+      ),
+    ).toEqual(['list.Classroom = teachers.Classroom']);
+  });
+
   it('without declared keys, joins a column named after a table and one of its columns', () => {
     const schema: Schema = {
       dbId: 'card_games',

@@ -1,4 +1,4 @@
-import type { Schema } from '../schema/schema';
+import type { ForeignKey, Schema } from '../schema/schema';
 import type { Join, SqlExpr, TableRef } from '../sql/ast';
 import { SrCompileError } from './errors';
 
@@ -10,10 +10,19 @@ interface Edge {
 /**
  * The FROM clause joining `tables` along foreign keys: a shortest connecting tree, grown
  * from the first table by repeatedly adding the shortest key path to the nearest table not
- * yet joined (intermediate tables join in as needed). Throws SrCompileError when some
- * table has no key path to the others.
+ * yet joined (intermediate tables join in as needed). Keys in `preferred` (those the SQL
+ * being corrected joined on, declared or not) are tried before the schema's, so among
+ * equally short paths the one the user wrote wins. Of several keys between the same two
+ * tables whose columns are not same-named, one whose referencing column the trajectory names
+ * (`named`: lower-case `table.column`, e.g. `routes.src_apid` grouped on) comes first. Throws
+ * SrCompileError when some table has no key path to the others.
  */
-export function joinTree(schema: Schema, tables: string[]): { from: TableRef; joins: Join[] } {
+export function joinTree(
+  schema: Schema,
+  tables: string[],
+  hints: { preferred?: readonly ForeignKey[]; named?: ReadonlySet<string> } = {},
+): { from: TableRef; joins: Join[] } {
+  const preferred = hints.preferred ?? [];
   if (tables.length === 0) throw new SrCompileError('the trajectory names no table to read from');
   const canonical = (name: string) =>
     schema.tables.find((t) => t.name.toLowerCase() === name.toLowerCase())?.name ?? name;
@@ -26,11 +35,11 @@ export function joinTree(schema: Schema, tables: string[]): { from: TableRef; jo
   };
   // Of several keys between two tables, the one whose columns share a name (`connected.atom_id`
   // -> `atom.atom_id` rather than `atom_id2`) is the natural join: it is tried first; then
-  // the one whose column comes first in its table (`eye_colour_id` before `hair_colour_id`,
+  // one whose column the trajectory names; then the one whose column comes first in its table (`eye_colour_id` before `hair_colour_id`,
   // `home_team_api_id` before `away_team_api_id`), whatever order the keys were declared in.
-  const sameName = (fk: Schema['foreignKeys'][number]) =>
+  const sameName = (fk: ForeignKey) =>
     fk.fromColumn.toLowerCase() === fk.toColumn.toLowerCase() ? 0 : 1;
-  const position = (fk: Schema['foreignKeys'][number]) => {
+  const position = (fk: ForeignKey) => {
     const table = schema.tables.find((t) => t.name.toLowerCase() === fk.fromTable.toLowerCase());
     const i = table?.columns.findIndex((c) => c.name.toLowerCase() === fk.fromColumn.toLowerCase());
     return i === undefined || i < 0 ? Number.MAX_SAFE_INTEGER : i;
@@ -38,13 +47,18 @@ export function joinTree(schema: Schema, tables: string[]): { from: TableRef; jo
   // Keys between the same two tables trade places only among themselves: the order of keys
   // across pairs (which breaks ties between equally short paths) stays as declared.
   const keys = [...schema.foreignKeys].sort((a, b) => sameName(a) - sameName(b));
-  const pairOf = (fk: Schema['foreignKeys'][number]) =>
+  const pairOf = (fk: ForeignKey) =>
     [canonical(fk.fromTable), canonical(fk.toTable)].sort().join('\u0000');
   const byPair = new Map<string, Schema['foreignKeys']>();
   for (const fk of keys) byPair.set(pairOf(fk), [...(byPair.get(pairOf(fk)) ?? []), fk]);
+  const named = (fk: ForeignKey) =>
+    hints.named?.has(`${fk.fromTable}.${fk.fromColumn}`.toLowerCase()) ? 0 : 1;
   for (const list of byPair.values())
     list.sort(
-      (a, b) => sameName(a) - sameName(b) || (sameName(a) === 0 ? 0 : position(a) - position(b)),
+      (a, b) =>
+        sameName(a) - sameName(b) ||
+        named(a) - named(b) ||
+        (sameName(a) === 0 ? 0 : position(a) - position(b)),
     );
   const next = new Map<string, number>();
   keys.forEach((fk, i) => {
@@ -53,7 +67,12 @@ export function joinTree(schema: Schema, tables: string[]): { from: TableRef; jo
     keys[i] = byPair.get(pair)![at]!;
     next.set(pair, at + 1);
   });
-  for (const fk of keys) {
+  const lowerKey = (fk: ForeignKey) =>
+    [`${fk.fromTable}.${fk.fromColumn}`.toLowerCase(), `${fk.toTable}.${fk.toColumn}`.toLowerCase()]
+      .sort()
+      .join('=');
+  const preferredKeys = new Set(preferred.map(lowerKey));
+  for (const fk of [...preferred, ...keys.filter((k) => !preferredKeys.has(lowerKey(k)))]) {
     const from = canonical(fk.fromTable);
     const to = canonical(fk.toTable);
     if (from === to) continue;

@@ -1,4 +1,5 @@
 import type { Schema } from '../schema/schema';
+import { analyzeSql, joinKeysOf } from '../sql/analyze';
 import { parseSql } from '../sql/parse';
 import { sqlToSr } from './from-sql';
 import { srToSql } from './to-sql';
@@ -21,11 +22,25 @@ export interface RoundtripOutcome {
   problem?: string;
 }
 
+export interface RoundtripOptions {
+  /**
+   * Compile with the query's own join keys (`joinKeysOf`), as the fast preset compiles a
+   * corrected trajectory with the keys of the SQL it corrects. Without it (the default) the
+   * joins come from the trajectory and the schema's foreign keys alone.
+   */
+  keepJoins?: boolean;
+}
+
 /**
  * Sends a query through SQL → SR → SQL and runs both on the database. Results are compared
  * as multisets of rows, in order when the original query orders its result.
  */
-export function roundtrip(sql: string, schema: Schema, run: RunQuery): RoundtripOutcome {
+export function roundtrip(
+  sql: string,
+  schema: Schema,
+  run: RunQuery,
+  options: RoundtripOptions = {},
+): RoundtripOutcome {
   let query: ReturnType<typeof parseSql>;
   try {
     query = parseSql(sql);
@@ -40,7 +55,11 @@ export function roundtrip(sql: string, schema: Schema, run: RunQuery): Roundtrip
   }
   let back: ReturnType<typeof srToSql>;
   try {
-    back = srToSql(sr, schema);
+    back = srToSql(
+      sr,
+      schema,
+      options.keepJoins ? { joinKeys: joinKeysOf(analyzeSql(query, schema)) } : {},
+    );
   } catch (error) {
     return {
       sr,

@@ -1,7 +1,7 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import { seededRandom } from '../random';
 import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
-import { type RoundtripOutcome, roundtrip } from './roundtrip';
+import { type RoundtripOptions, type RoundtripOutcome, roundtrip } from './roundtrip';
 
 /** How to fill a synthetic database. */
 export interface SyntheticOptions {
@@ -149,7 +149,7 @@ export function syntheticRoundtrip(
   SQL: SqlJsStatic,
   items: readonly { dbId: string; sql: string }[],
   tables: TablesJsonEntry[],
-  options: SyntheticOptions = {},
+  options: SyntheticOptions & RoundtripOptions = {},
   onMiss?: (dbId: string, sql: string, outcome: RoundtripOutcome) => void,
 ): SyntheticRoundtripReport {
   const report = {
@@ -179,7 +179,7 @@ export function syntheticRoundtrip(
           // roundtrip reports a failing gold query.
         }
         if (withRows) report.goldWithRows++;
-        const outcome = roundtrip(sql, schema, run);
+        const outcome = roundtrip(sql, schema, run, { keepJoins: options.keepJoins });
         if (outcome.compiled) report.compiled++;
         if (outcome.match) {
           report.executionMatch++;

@@ -129,6 +129,31 @@ describe('srToSql', () => {
     ).toContain("< 'humor>'");
   });
 
+  it('joins on the key the trajectory names, or the one the SQL used, among two to one table', () => {
+    // flight_4: a route has a destination and a source airport (in that column order).
+    const flights = schemaForDb(tables, 'flight_4');
+    const on = (sr: string, joinKeys?: Parameters<typeof srToSql>[2]) => {
+      const result = srToSql(sr, flights, joinKeys);
+      if (!result.ok) throw result.error;
+      return /JOIN \w+ ON (\S+ = \S+)/.exec(result.sql)?.[1];
+    };
+    const busiest =
+      'df1 = df.groupby(routes.dst_apid).orderby(by = count(), desc).limit(1)\nres = df1.select(airports.name)';
+    expect(on(busiest)).toBe('routes.dst_apid = airports.apid');
+    expect(on(busiest.replace('dst_apid', 'src_apid'))).toBe('routes.src_apid = airports.apid');
+    // The trajectory names neither: the column that comes first, unless the SQL says otherwise.
+    const german =
+      "df1 = df.where(element = airports.country, filter = 'Germany')\nres = df1.count(routes.*)";
+    expect(on(german)).toBe('airports.apid = routes.dst_apid');
+    expect(
+      on(german, {
+        joinKeys: [
+          { fromTable: 'airports', fromColumn: 'apid', toTable: 'routes', toColumn: 'src_apid' },
+        ],
+      }),
+    ).toBe('airports.apid = routes.src_apid');
+  });
+
   it('reports what it cannot compile, naming the step', () => {
     const result = srToSql(
       "df1 = df.where(element = singer.Age, filter = '> 30')\nres = df1.pivot(singer.Name)",

@@ -1,4 +1,4 @@
-import type { Schema } from '../schema/schema';
+import type { ForeignKey, Schema } from '../schema/schema';
 import type {
   Join,
   OrderItem,
@@ -143,6 +143,14 @@ const OPS: Record<string, string> = {
   '|': 'OR',
 };
 
+export interface SrToSqlOptions {
+  /**
+   * Keys to join on before the schema's foreign keys, such as those of the SQL being
+   * corrected (`joinKeysOf`): SR does not say which key a join used, the user's SQL does.
+   */
+  joinKeys?: readonly ForeignKey[];
+}
+
 /**
  * Compiles SR into one SQLite query, for the regular subset: where/orwhere/having filters,
  * select, groupby/agg, orderby, limit, distinct, count and the aggregates, union/intersect/
@@ -150,7 +158,11 @@ const OPS: Record<string, string> = {
  * are joined along foreign keys (shortest connecting tree). Anything else is reported,
  * naming the step and construct, rather than guessed.
  */
-export function srToSql(sr: string | SrProgram, schema: Schema): SrToSqlResult {
+export function srToSql(
+  sr: string | SrProgram,
+  schema: Schema,
+  options: SrToSqlOptions = {},
+): SrToSqlResult {
   const index = indexSchema(schema);
   let program: SrProgram;
   if (typeof sr === 'string') {
@@ -160,7 +172,7 @@ export function srToSql(sr: string | SrProgram, schema: Schema): SrToSqlResult {
     program = parsed.program;
   } else program = sr;
   try {
-    const query = new Compiler(index).program(program);
+    const query = new Compiler(index, options.joinKeys ?? []).program(program);
     return { ok: true, sql: printQuery(query), query };
   } catch (error) {
     if (error instanceof SrCompileError) return { ok: false, error };
@@ -181,13 +193,22 @@ class Compiler {
   /** Frames that read more tables than they name, for the current step (see widenRefinedFrames). */
   private widened = new Map<Frame, string[]>();
 
-  constructor(private readonly index: SchemaIndex) {}
+  /** What decides between keys when tables are joined (see `joinTree`). */
+  private joinHints: { preferred: readonly ForeignKey[]; named: Set<string> };
+
+  constructor(
+    private readonly index: SchemaIndex,
+    joinKeys: readonly ForeignKey[],
+  ) {
+    this.joinHints = { preferred: joinKeys, named: new Set() };
+  }
 
   private fail(message: string): never {
     throw new SrCompileError(message, this.line || undefined);
   }
 
   program(p: SrProgram): SqlQuery {
+    this.joinHints.named = this.columnsNamedIn(p);
     let last: Frame | undefined;
     for (const st of p.statements) {
       this.line = st.line;
@@ -254,6 +275,44 @@ class Compiler {
       if (extra) return extra;
     }
     return [];
+  }
+
+  /** The schema columns a trajectory names as `table.column`, lower-case. */
+  private columnsNamedIn(p: SrProgram): Set<string> {
+    const out = new Set<string>();
+    const visit = (x: SrExpr | undefined): void => {
+      if (!x) return;
+      switch (x.kind) {
+        case 'member': {
+          const qualified = `${x.object.kind === 'name' ? x.object.name : ''}.${x.name}`;
+          const hit = this.index.qualified.get(qualified.toLowerCase());
+          if (hit) out.add(`${hit[0]}.${hit[1]}`.toLowerCase());
+          visit(x.object);
+          return;
+        }
+        case 'call':
+          visit(x.callee);
+          for (const a of x.args) visit(a.value);
+          return;
+        case 'binary':
+          visit(x.left);
+          visit(x.right);
+          return;
+        case 'unary':
+          visit(x.operand);
+          return;
+        case 'alias':
+          visit(x.expr);
+          return;
+        case 'list':
+          x.items.forEach(visit);
+          return;
+        default:
+          return;
+      }
+    };
+    for (const st of p.statements) visit(st.value);
+    return out;
   }
 
   /** Schema tables a step names, directly or through the steps it uses, in order of mention. */
@@ -1087,7 +1146,7 @@ class Compiler {
         }
       }
     } else if (tables.length > 0) {
-      const tree = joinTree(this.index.schema, tables);
+      const tree = joinTree(this.index.schema, tables, this.joinHints);
       select.from = tree.from;
       select.joins = tree.joins;
     }
@@ -1104,7 +1163,7 @@ class Compiler {
       if (origin.table === t) continue;
       let tree: ReturnType<typeof joinTree>;
       try {
-        tree = joinTree(this.index.schema, [origin.table, t]);
+        tree = joinTree(this.index.schema, [origin.table, t], this.joinHints);
       } catch {
         continue;
       }
@@ -1143,7 +1202,7 @@ class Compiler {
         joins =
           origin.table === t
             ? [self]
-            : [self, ...joinTree(this.index.schema, [origin.table, t]).joins];
+            : [self, ...joinTree(this.index.schema, [origin.table, t], this.joinHints).joins];
       } catch {
         continue;
       }
