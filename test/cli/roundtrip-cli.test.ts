@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import initSqlJs from 'sql.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { schemaForDb, type TablesJsonEntry } from '../../src/core/schema/from-tables-json';
+import { initSqlParser } from '../../src/core/sql/parse';
+import { roundtrip } from '../../src/core/sr/roundtrip';
+import { SPIDER } from '../paths';
+import { runCli } from '../support/cli';
+
+const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')) as {
+  db_id: string;
+  query: string;
+}[];
+const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
+const dir = mkdtempSync(join(tmpdir(), 'share-roundtrip-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// A Spider-layout folder: ten concert_singer questions with their real database, and two
+// questions on a database whose file is not there (soccer_1 is in tables.json only).
+const concert = dev.filter((d) => d.db_id === 'concert_singer').slice(0, 10);
+const items = [
+  ...concert,
+  { db_id: 'soccer_1', query: 'SELECT count(*) FROM Player' },
+  { db_id: 'soccer_1', query: 'SELECT max(Attendance) FROM Match' },
+];
+writeFileSync(join(dir, 'dev.json'), JSON.stringify(items));
+writeFileSync(join(dir, 'tables.json'), JSON.stringify(tables));
+mkdirSync(join(dir, 'database'));
+symlinkSync(join(SPIDER, 'database/concert_singer'), join(dir, 'database/concert_singer'));
+
+describe('share roundtrip (CLI)', () => {
+  it('prints the report as one JSON object; a missing database counts its queries as misses', async () => {
+    const r = runCli(['roundtrip', '--spider', dir, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(['total', 'compiled', 'executionMatch']);
+    // The same as the library's round trip of each query on the same database.
+    await initSqlParser();
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(
+      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
+    );
+    const outcomes = concert.map((d) =>
+      roundtrip(
+        d.query,
+        schemaForDb(tables, 'concert_singer'),
+        (sql) => db.exec(sql)[0]?.values ?? [],
+      ),
+    );
+    db.close();
+    expect(report).toEqual({
+      total: 12,
+      compiled: outcomes.filter((o) => o.compiled).length,
+      executionMatch: outcomes.filter((o) => o.match).length,
+    });
+    expect(r.stderr).toMatch(/no database file .*soccer_1\.sqlite; its queries count as misses/);
+    expect(r.stderr.match(/no database file/g)).toHaveLength(1);
+
+    const kept = runCli(['roundtrip', '--spider', dir, '--keep-joins', '--json']);
+    expect(kept.code).toBe(0);
+    expect(JSON.parse(kept.stdout).total).toBe(12);
+  });
+
+  it('says what is missing instead of failing with a stack trace', () => {
+    const r = runCli(['roundtrip', '--spider', join(dir, 'nowhere'), '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no such file: .*nowhere\/dev\.json/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
