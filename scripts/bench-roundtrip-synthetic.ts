@@ -1,11 +1,13 @@
 /**
  * `npm run bench:roundtrip-synthetic [-- --reference DIR] [--queries gold|baseline] [--rows N]
- * [--seed S] [--keep-joins] [--json] [--verbose]`: SQL → SR → SQL on every gold query of a BIRD- or
+ * [--seed S] [--keep-joins] [--dev FILE] [--tables FILE] [--json] [--verbose]`: SQL → SR → SQL on every gold query of a BIRD- or
  * Spider-layout folder (`dev.json` with `SQL` or `query`, `tables.json`) whose databases are not
  * at hand, such as BIRD's. With `--queries baseline` it round-trips the recorded run's initial
  * SQL (`baseline_sql.json`: what users of the correction actually bring, including SQL that
  * does not run) instead of the gold SQL. With `--keep-joins` the SR compiles back with the
- * query's own join keys, as the fast preset compiles a corrected trajectory.
+ * query's own join keys, as the fast preset compiles a corrected trajectory. `--dev` and
+ * `--tables` take the queries and schemas from other files, e.g. `--dev
+ * test/data/spider-unseen-schemas.json --tables ../shared/data/spider/tables.json`.
  *
  * Each database is made up from its `tables.json` entry (see `syntheticDatabase`): unique keys,
  * references to existing rows, values mostly drawn from the literals of that database's
@@ -32,6 +34,8 @@ const { values } = parseArgs({
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
     'keep-joins': { type: 'boolean' },
+    dev: { type: 'string' },
+    tables: { type: 'string' },
   },
 });
 const dir = resolve(values.reference ?? '../shared/data/share-reference/bird-dev-even');
@@ -40,22 +44,24 @@ if (which !== 'gold' && which !== 'baseline') {
   process.stderr.write(`bench:roundtrip-synthetic: --queries is gold or baseline, not ${which}\n`);
   process.exit(2);
 }
+const devFile = resolve(values.dev ?? join(dir, 'dev.json'));
+const tablesFile = resolve(values.tables ?? join(dir, 'tables.json'));
 for (const f of [
-  'dev.json',
-  'tables.json',
-  ...(which === 'baseline' ? ['baseline_sql.json'] : []),
+  devFile,
+  tablesFile,
+  ...(which === 'baseline' ? [join(dir, 'baseline_sql.json')] : []),
 ]) {
-  if (!existsSync(join(dir, f))) {
-    process.stderr.write(`bench:roundtrip-synthetic: no ${f} in ${dir}\n`);
+  if (!existsSync(f)) {
+    process.stderr.write(`bench:roundtrip-synthetic: no such file: ${f}\n`);
     process.exit(2);
   }
 }
-const items = JSON.parse(readFileSync(join(dir, 'dev.json'), 'utf8')) as {
+const items = JSON.parse(readFileSync(devFile, 'utf8')) as {
   db_id: string;
   SQL?: string;
   query?: string;
 }[];
-const tables = JSON.parse(readFileSync(join(dir, 'tables.json'), 'utf8')) as TablesJsonEntry[];
+const tables = JSON.parse(readFileSync(tablesFile, 'utf8')) as TablesJsonEntry[];
 const rows = Number(values.rows ?? 40);
 const seed = Number(values.seed ?? 1);
 await initSqlParser();
@@ -112,7 +118,7 @@ if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
 else {
   process.stdout.write(
     [
-      `${report.total} ${which} queries from ${dir} on made-up rows (${rows} per table, seed ${seed})`,
+      `${report.total} ${which} queries from ${which === 'baseline' ? dir : devFile} on made-up rows (${rows} per table, seed ${seed})`,
       `run as given:    ${report.goldRuns} (${pct(report.goldRuns, report.total)})`,
       `compiled back:   ${report.compiled} (${pct(report.compiled, report.total)})`,
       `same result:     ${report.executionMatch} (${pct(report.executionMatch, report.total)}; ${pct(report.executionMatch, report.goldRuns)} of those that run)`,
