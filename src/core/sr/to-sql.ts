@@ -280,38 +280,14 @@ class Compiler {
   /** The schema columns a trajectory names as `table.column`, lower-case. */
   private columnsNamedIn(p: SrProgram): Set<string> {
     const out = new Set<string>();
-    const visit = (x: SrExpr | undefined): void => {
-      if (!x) return;
-      switch (x.kind) {
-        case 'member': {
-          const qualified = `${x.object.kind === 'name' ? x.object.name : ''}.${x.name}`;
-          const hit = this.index.qualified.get(qualified.toLowerCase());
-          if (hit) out.add(`${hit[0]}.${hit[1]}`.toLowerCase());
-          visit(x.object);
-          return;
-        }
-        case 'call':
-          visit(x.callee);
-          for (const a of x.args) visit(a.value);
-          return;
-        case 'binary':
-          visit(x.left);
-          visit(x.right);
-          return;
-        case 'unary':
-          visit(x.operand);
-          return;
-        case 'alias':
-          visit(x.expr);
-          return;
-        case 'list':
-          x.items.forEach(visit);
-          return;
-        default:
-          return;
-      }
-    };
-    for (const st of p.statements) visit(st.value);
+    for (const st of p.statements) {
+      walkSr(st.value, (x) => {
+        if (x.kind !== 'member') return;
+        const qualified = `${x.object.kind === 'name' ? x.object.name : ''}.${x.name}`;
+        const hit = this.index.qualified.get(qualified.toLowerCase());
+        if (hit) out.add(`${hit[0]}.${hit[1]}`.toLowerCase());
+      });
+    }
     return out;
   }
 
@@ -321,43 +297,19 @@ class Compiler {
     const add = (t: string) => {
       if (!out.includes(t)) out.push(t);
     };
-    const visit = (x: SrExpr): void => {
-      switch (x.kind) {
-        case 'name': {
-          const bound = this.env.get(x.name.toLowerCase());
-          if (bound) for (const t of bound.tables) add(t);
-          return;
-        }
-        case 'member': {
-          if (x.object.kind === 'name' && !this.env.has(x.object.name.toLowerCase())) {
-            const table = this.index.tables.get(x.object.name.toLowerCase());
-            if (table) add(table);
-          }
-          visit(x.object);
-          return;
-        }
-        case 'call':
-          visit(x.callee);
-          for (const a of x.args) visit(a.value);
-          return;
-        case 'binary':
-          visit(x.left);
-          visit(x.right);
-          return;
-        case 'unary':
-          visit(x.operand);
-          return;
-        case 'alias':
-          visit(x.expr);
-          return;
-        case 'list':
-          x.items.forEach(visit);
-          return;
-        default:
-          return;
+    walkSr(e, (x) => {
+      if (x.kind === 'name') {
+        const bound = this.env.get(x.name.toLowerCase());
+        if (bound) for (const t of bound.tables) add(t);
+      } else if (
+        x.kind === 'member' &&
+        x.object.kind === 'name' &&
+        !this.env.has(x.object.name.toLowerCase())
+      ) {
+        const table = this.index.tables.get(x.object.name.toLowerCase());
+        if (table) add(table);
       }
-    };
-    visit(e);
+    });
     return out;
   }
 
@@ -1405,5 +1357,34 @@ function describe(e: SrExpr): string {
       return `"${e.text}"`;
     default:
       return `a ${e.kind}`;
+  }
+}
+
+/** Visits an SR expression and its parts (calls, arguments, operands, list items), parents first. */
+function walkSr(e: SrExpr, visit: (x: SrExpr) => void): void {
+  visit(e);
+  switch (e.kind) {
+    case 'member':
+      walkSr(e.object, visit);
+      return;
+    case 'call':
+      walkSr(e.callee, visit);
+      for (const a of e.args) walkSr(a.value, visit);
+      return;
+    case 'binary':
+      walkSr(e.left, visit);
+      walkSr(e.right, visit);
+      return;
+    case 'unary':
+      walkSr(e.operand, visit);
+      return;
+    case 'alias':
+      walkSr(e.expr, visit);
+      return;
+    case 'list':
+      for (const item of e.items) walkSr(item, visit);
+      return;
+    default:
+      return;
   }
 }
