@@ -374,24 +374,16 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
  */
 export function joinKeysOf(analysis: SqlAnalysis): ForeignKey[] {
   const keys: ForeignKey[] = [];
+  const seen = new Set<string>();
   walkQuery(analysis.query, (e) => {
     if (e.k !== 'binary' || e.op !== '=' || e.left.k !== 'column' || e.right.k !== 'column') return;
     const a = analysis.resolve(e.left);
     const b = analysis.resolve(e.right);
     if (a?.kind !== 'table' || b?.kind !== 'table' || a.table === b.table) return;
-    const known = keys.some(
-      (k) =>
-        (k.fromTable === a.table &&
-          k.fromColumn === a.column &&
-          k.toTable === b.table &&
-          k.toColumn === b.column) ||
-        (k.fromTable === b.table &&
-          k.fromColumn === b.column &&
-          k.toTable === a.table &&
-          k.toColumn === a.column),
-    );
-    if (!known)
-      keys.push({ fromTable: a.table, fromColumn: a.column, toTable: b.table, toColumn: b.column });
+    const pair = [`${a.table}.${a.column}`, `${b.table}.${b.column}`].sort().join(' = ');
+    if (seen.has(pair)) return;
+    seen.add(pair);
+    keys.push({ fromTable: a.table, fromColumn: a.column, toTable: b.table, toColumn: b.column });
   });
   return keys;
 }

@@ -34,9 +34,10 @@ export function joinTree(
     graph.set(a, list);
   };
   // Of several keys between two tables, the one whose columns share a name (`connected.atom_id`
-  // -> `atom.atom_id` rather than `atom_id2`) is the natural join: it is tried first; then
-  // one whose column the trajectory names; then the one whose column comes first in its table (`eye_colour_id` before `hair_colour_id`,
-  // `home_team_api_id` before `away_team_api_id`), whatever order the keys were declared in.
+  // -> `atom.atom_id` rather than `atom_id2`) is the natural join: it is tried first; then one
+  // whose column the trajectory names; then the one whose column comes first in its table
+  // (`eye_colour_id` before `hair_colour_id`, `home_team_api_id` before `away_team_api_id`),
+  // whatever order the keys were declared in.
   const sameName = (fk: ForeignKey) =>
     fk.fromColumn.toLowerCase() === fk.toColumn.toLowerCase() ? 0 : 1;
   const position = (fk: ForeignKey) => {
