@@ -161,6 +161,36 @@ describe('joinTree', () => {
     ).toEqual(['list.Classroom = teachers.Classroom']);
   });
 
+  it("among equally short trees, takes the one with more of the user's keys", () => {
+    // codebase_community: comments join posts and users; posts also reference users (the owner).
+    const schema: Schema = {
+      dbId: 'codebase_community',
+      tables: [
+        table('posts', ['Id', 'OwnerUserId', 'Title'], ['Id']),
+        table('comments', ['Id', 'PostId', 'UserId', 'Text'], ['Id']),
+        table('users', ['Id', 'DisplayName'], ['Id']),
+      ],
+      foreignKeys: [
+        { fromTable: 'posts', fromColumn: 'OwnerUserId', toTable: 'users', toColumn: 'Id' },
+        { fromTable: 'comments', fromColumn: 'PostId', toTable: 'posts', toColumn: 'Id' },
+        { fromTable: 'comments', fromColumn: 'UserId', toTable: 'users', toColumn: 'Id' },
+      ],
+    };
+    const tree = (preferred: Schema['foreignKeys']) =>
+      joinTree(schema, ['posts', 'comments', 'users'], { preferred }).joins.map((j) =>
+        j.on ? printExpr(j.on) : '',
+      );
+    // Both trees join twice; from posts, users is one key away, so the owner wins by default.
+    expect(tree([])).toEqual(['posts.OwnerUserId = users.Id', 'posts.Id = comments.PostId']);
+    // The comment's author, when that is what the user's SQL joined.
+    expect(
+      tree([
+        { fromTable: 'comments', fromColumn: 'PostId', toTable: 'posts', toColumn: 'Id' },
+        { fromTable: 'comments', fromColumn: 'UserId', toTable: 'users', toColumn: 'Id' },
+      ]),
+    ).toEqual(['posts.Id = comments.PostId', 'comments.UserId = users.Id']);
+  });
+
   it('without declared keys, joins a column named after a table and one of its columns', () => {
     const schema: Schema = {
       dbId: 'card_games',

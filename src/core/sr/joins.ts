@@ -5,14 +5,16 @@ import { SrCompileError } from './errors';
 interface Edge {
   to: string;
   on: [fromColumn: string, toColumn: string];
+  /** A key the SQL being corrected joined on. */
+  preferred?: boolean;
 }
 
 /**
  * The FROM clause joining `tables` along foreign keys: a shortest connecting tree, grown
  * from the first table by repeatedly adding the shortest key path to the nearest table not
  * yet joined (intermediate tables join in as needed). Keys in `preferred` (those the SQL
- * being corrected joined on, declared or not) are tried before the schema's, so among
- * equally short paths the one the user wrote wins. Of several keys between the same two
+ * being corrected joined on, declared or not) are tried before the schema's, and among
+ * equally short paths the one using fewest other keys wins: the joins the user wrote. Of several keys between the same two
  * tables whose columns are not same-named, one whose referencing column the trajectory names
  * (`named`: lower-case `table.column`, e.g. `routes.src_apid` grouped on) comes first. Throws
  * SrCompileError when some table has no key path to the others.
@@ -28,9 +30,9 @@ export function joinTree(
     schema.tables.find((t) => t.name.toLowerCase() === name.toLowerCase())?.name ?? name;
   const wanted = [...new Set(tables.map(canonical))];
   const graph = new Map<string, Edge[]>();
-  const add = (a: string, b: string, ca: string, cb: string) => {
+  const add = (a: string, b: string, ca: string, cb: string, isPreferred: boolean) => {
     const list = graph.get(a) ?? [];
-    list.push({ to: b, on: [ca, cb] });
+    list.push({ to: b, on: [ca, cb], ...(isPreferred ? { preferred: true } : {}) });
     graph.set(a, list);
   };
   // Of several keys between two tables, the one whose columns share a name (`connected.atom_id`
@@ -77,8 +79,9 @@ export function joinTree(
     const from = canonical(fk.fromTable);
     const to = canonical(fk.toTable);
     if (from === to) continue;
-    add(from, to, fk.fromColumn, fk.toColumn);
-    add(to, from, fk.toColumn, fk.fromColumn);
+    const isPreferred = preferredKeys.has(lowerKey(fk));
+    add(from, to, fk.fromColumn, fk.toColumn, isPreferred);
+    add(to, from, fk.toColumn, fk.fromColumn, isPreferred);
   }
   // Keys the schema does not declare but its names imply (`flights.Airline` -> `airlines`'s
   // primary key): used only when declared keys leave a table unreachable.
@@ -117,24 +120,7 @@ export function joinTree(
   const joins: Join[] = [];
   const remaining = new Set(wanted.slice(1));
   while (remaining.size > 0) {
-    // Breadth-first search from the whole tree at once: the first wanted table reached is nearest.
-    const previous = new Map<string, { from: string; edge: Edge }>();
-    const queue = [...inTree];
-    const seen = new Set(inTree);
-    let found: string | undefined;
-    while (queue.length && !found) {
-      const node = queue.shift()!;
-      for (const edge of graph.get(node) ?? []) {
-        if (seen.has(edge.to)) continue;
-        seen.add(edge.to);
-        previous.set(edge.to, { from: node, edge });
-        if (remaining.has(edge.to)) {
-          found = edge.to;
-          break;
-        }
-        queue.push(edge.to);
-      }
-    }
+    const { found, previous } = nearest(graph, inTree, remaining);
     if (!found && implicit.size > 0) {
       for (const [node, edges] of implicit) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
       implicit.clear();
@@ -165,6 +151,50 @@ export function joinTree(
     }
   }
   return { from: { k: 'table', name: first }, joins };
+}
+
+/**
+ * The wanted table nearest to the tree and the path to it: fewest joins first, then fewest
+ * keys the user's SQL did not join on. A search from the whole tree at once, in which ties
+ * go to the table (and the path) reached first, as a breadth-first search would.
+ */
+function nearest(
+  graph: ReadonlyMap<string, readonly Edge[]>,
+  tree: ReadonlySet<string>,
+  wanted: ReadonlySet<string>,
+): { found?: string; previous: Map<string, { from: string; edge: Edge }> } {
+  type Cost = { joins: number; other: number; order: number };
+  const better = (a: Cost, b: Cost) =>
+    a.joins !== b.joins ? a.joins < b.joins : a.other < b.other;
+  const previous = new Map<string, { from: string; edge: Edge }>();
+  const cost = new Map<string, Cost>();
+  let order = 0;
+  for (const t of tree) cost.set(t, { joins: 0, other: 0, order: order++ });
+  const done = new Set<string>();
+  for (;;) {
+    let node: string | undefined;
+    for (const [t, c] of cost) {
+      if (done.has(t)) continue;
+      const best = node === undefined ? undefined : cost.get(node)!;
+      if (!best || better(c, best) || (!better(best, c) && c.order < best.order)) node = t;
+    }
+    if (node === undefined) return { previous };
+    if (wanted.has(node)) return { found: node, previous };
+    done.add(node);
+    const here = cost.get(node)!;
+    for (const edge of graph.get(node) ?? []) {
+      if (done.has(edge.to) || tree.has(edge.to)) continue;
+      const next = {
+        joins: here.joins + 1,
+        other: here.other + (edge.preferred ? 0 : 1),
+        order: cost.get(edge.to)?.order ?? order++,
+      };
+      const known = cost.get(edge.to);
+      if (known && !better(next, known)) continue;
+      cost.set(edge.to, next);
+      previous.set(edge.to, { from: node, edge });
+    }
+  }
 }
 
 function singular(name: string): string {
