@@ -111,6 +111,31 @@ describe('joinKeysOf', () => {
     ]);
   });
 
+  it('marks the keys of outer joins, turned to start from the table whose rows are kept', () => {
+    const keys = (sql: string) =>
+      joinKeysOf(analyzeSql(parseSql(sql), schema)).map(
+        (k) =>
+          `${k.fromTable}.${k.fromColumn}=${k.toTable}.${k.toColumn}${k.outer ? ' outer' : ''}`,
+      );
+    const kept = 'stadium.Stadium_ID=concert.Stadium_ID outer';
+    expect(
+      keys('SELECT * FROM stadium s LEFT JOIN concert c ON c.Stadium_ID = s.Stadium_ID'),
+    ).toEqual([kept]);
+    expect(
+      keys('SELECT * FROM concert c RIGHT JOIN stadium s ON c.Stadium_ID = s.Stadium_ID'),
+    ).toEqual([kept]);
+    // With more in the ON than the key, and a plain join beside it.
+    expect(
+      keys(
+        'SELECT * FROM singer_in_concert sc JOIN concert c ON sc.concert_ID = c.concert_ID ' +
+          'LEFT JOIN stadium s ON (s.Stadium_ID = c.Stadium_ID AND s.Capacity > 100)',
+      ),
+    ).toEqual([
+      'singer_in_concert.concert_ID=concert.concert_ID',
+      'concert.Stadium_ID=stadium.Stadium_ID outer',
+    ]);
+  });
+
   it('leaves out a self-join and comparisons with values', () => {
     const keys = joinKeysOf(
       analyzeSql(

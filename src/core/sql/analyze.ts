@@ -1,7 +1,7 @@
 import type { ForeignKey, Schema, Table } from '../schema/schema';
-import type { ColumnExpr, SqlBody, SqlExpr, SqlQuery, SqlSelect, TableRef } from './ast';
+import type { ColumnExpr, Join, SqlBody, SqlExpr, SqlQuery, SqlSelect, TableRef } from './ast';
 import { suggestNames } from './suggest';
-import { walkQuery } from './walk';
+import { walk, walkQuery } from './walk';
 
 /** What a column reference resolved to. */
 export type Resolution =
@@ -367,24 +367,58 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
   };
 }
 
+/** A key a query joins on. */
+export interface JoinKey extends ForeignKey {
+  /** Joined by a LEFT (or RIGHT) JOIN that keeps every row of `fromTable`. */
+  outer?: boolean;
+}
+
 /**
  * The keys a query joins on: each `a.x = b.y` between columns of two different schema tables
  * (in an ON or a WHERE, subqueries included), in order of appearance, each pair once. A
  * self-join (`T1.id = T2.parent_id` on one table) is not a key between tables and is left out.
+ * A key in the ON of an outer join is turned to start from the table whose rows it keeps.
  */
-export function joinKeysOf(analysis: SqlAnalysis): ForeignKey[] {
-  const keys: ForeignKey[] = [];
+export function joinKeysOf(analysis: SqlAnalysis): JoinKey[] {
+  const keys: JoinKey[] = [];
   const seen = new Set<string>();
-  walkQuery(analysis.query, (e) => {
-    if (e.k !== 'binary' || e.op !== '=' || e.left.k !== 'column' || e.right.k !== 'column') return;
-    const a = analysis.resolve(e.left);
-    const b = analysis.resolve(e.right);
-    if (a?.kind !== 'table' || b?.kind !== 'table' || a.table === b.table) return;
-    const pair = [`${a.table}.${a.column}`, `${b.table}.${b.column}`].sort().join(' = ');
-    if (seen.has(pair)) return;
-    seen.add(pair);
-    keys.push({ fromTable: a.table, fromColumn: a.column, toTable: b.table, toColumn: b.column });
-  });
+  // The ON comparisons of outer joins, with the table whose columns may come out NULL.
+  const nullable = new Map<SqlExpr, { table: string; kind: 'LEFT' | 'RIGHT' }>();
+  const onJoin = (j: Join) => {
+    if ((j.kind !== 'LEFT' && j.kind !== 'RIGHT') || !j.on || j.ref.k !== 'table') return;
+    const table = j.ref.name.toLowerCase();
+    walk(j.on, (e) => {
+      if (e.k === 'binary' && e.op === '=') nullable.set(e, { table, kind: j.kind as 'LEFT' });
+      return e.k === 'nested' || (e.k === 'binary' && e.op === 'AND');
+    });
+  };
+  walkQuery(
+    analysis.query,
+    (e) => {
+      if (e.k !== 'binary' || e.op !== '=' || e.left.k !== 'column' || e.right.k !== 'column')
+        return;
+      let a = analysis.resolve(e.left);
+      let b = analysis.resolve(e.right);
+      if (a?.kind !== 'table' || b?.kind !== 'table' || a.table === b.table) return;
+      const pair = [`${a.table}.${a.column}`, `${b.table}.${b.column}`].sort().join(' = ');
+      if (seen.has(pair)) return;
+      seen.add(pair);
+      const on = nullable.get(e);
+      const outer =
+        on && [a.table, b.table].some((t) => t.toLowerCase() === on.table) ? on : undefined;
+      // LEFT JOIN t keeps the other side's rows; RIGHT JOIN t keeps t's.
+      const keeps = outer && (outer.kind === 'LEFT') !== (a.table.toLowerCase() === outer.table);
+      if (outer && !keeps) [a, b] = [b, a];
+      keys.push({
+        fromTable: a.table,
+        fromColumn: a.column,
+        toTable: b.table,
+        toColumn: b.column,
+        ...(outer ? { outer: true } : {}),
+      });
+    },
+    onJoin,
+  );
   return keys;
 }
 

@@ -1,4 +1,4 @@
-import type { SqlBody, SqlExpr, SqlQuery } from './ast';
+import type { Join, SqlBody, SqlExpr, SqlQuery } from './ast';
 
 /** Visits an expression tree (not into subqueries); `visit` returning false skips children. */
 export function walk(e: SqlExpr, visit: (e: SqlExpr) => boolean | undefined): void {
@@ -36,14 +36,21 @@ export function walk(e: SqlExpr, visit: (e: SqlExpr) => boolean | undefined): vo
   for (const k of kids) if (k) walk(k, visit);
 }
 
-/** Visits every expression of a query, subqueries included. */
-export function walkQuery(q: SqlQuery, visit: (e: SqlExpr) => void): void {
+/**
+ * Visits every expression of a query, subqueries included; `onJoin` sees each join of a FROM
+ * clause before the expressions of its ON.
+ */
+export function walkQuery(
+  q: SqlQuery,
+  visit: (e: SqlExpr) => void,
+  onJoin?: (j: Join) => void,
+): void {
   const onExpr = (e: SqlExpr | undefined) => {
     if (!e) return;
     walk(e, (x) => {
       visit(x);
-      if (x.k === 'in' && x.query) walkQuery(x.query, visit);
-      if (x.k === 'exists' || x.k === 'subquery') walkQuery(x.query, visit);
+      if (x.k === 'in' && x.query) walkQuery(x.query, visit, onJoin);
+      if (x.k === 'exists' || x.k === 'subquery') walkQuery(x.query, visit, onJoin);
       return true;
     });
   };
@@ -51,19 +58,20 @@ export function walkQuery(q: SqlQuery, visit: (e: SqlExpr) => void): void {
     if (b.k === 'select') {
       for (const i of b.items) onExpr(i.expr);
       for (const j of b.joins) {
+        onJoin?.(j);
         onExpr(j.on);
-        if (j.ref.k === 'derived') walkQuery(j.ref.query, visit);
+        if (j.ref.k === 'derived') walkQuery(j.ref.query, visit, onJoin);
       }
-      if (b.from?.k === 'derived') walkQuery(b.from.query, visit);
+      if (b.from?.k === 'derived') walkQuery(b.from.query, visit, onJoin);
       onExpr(b.where);
       b.groupBy.forEach(onExpr);
       onExpr(b.having);
     } else if (b.k === 'set') {
       onBody(b.left);
       onBody(b.right);
-    } else walkQuery(b.query, visit);
+    } else walkQuery(b.query, visit, onJoin);
   };
-  for (const c of q.with) walkQuery(c.query, visit);
+  for (const c of q.with) walkQuery(c.query, visit, onJoin);
   onBody(q.body);
   for (const o of q.orderBy) onExpr(o.expr);
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import initSqlJs from 'sql.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SPIDER, SPIDER2SQLITE } from '../../../test/paths';
 import type { ChatChunk, ChatEngine, ChatRequest } from '../engine/chat-engine';
@@ -196,6 +197,46 @@ describe('pipeline stage options', () => {
     // Without the SQL's joins the schema decides, and takes the key that comes first.
     const alone = srToSql(corrected, schema);
     expect(alone.ok && alone.sql).toContain('Male_ID');
+  });
+
+  it('keeps the LEFT JOIN of the SQL it corrects, and with it the rows nothing joins', async () => {
+    // Spider's concert_singer: four of its nine stadiums held no concert.
+    const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8'));
+    const schema = schemaForDb(tables, 'concert_singer');
+    const item: ShareItem = {
+      idx: 0,
+      dbId: 'concert_singer',
+      question: 'How many concerts did each stadium hold?',
+      evidence: '',
+      initialSql:
+        'SELECT T1.Name, COUNT(T2.concert_ID) FROM stadium AS T1 LEFT JOIN concert AS T2 ' +
+        'ON T1.Stadium_ID = T2.Stadium_ID GROUP BY T1.Stadium_ID',
+    };
+    const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
+    const corrected = sr.replace(
+      /\nres = /,
+      '.orderby(by = count(concert.concert_ID), desc)\nres = ',
+    );
+    expect(corrected).not.toBe(sr);
+    const { result, error } = await runScripted(item, { sam: sr, lom: corrected }, schema);
+    expect(error).toBeUndefined();
+    expect(result!.ranOn.generator).toBe('deterministic');
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(
+      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
+    );
+    try {
+      const rows = (sql: string) => db.exec(sql)[0]?.values ?? [];
+      const counts = rows(result!.finalSql!).map((r) => r[1]);
+      expect(counts).toEqual([...counts].sort((a, b) => Number(b) - Number(a)));
+      expect(counts.filter((n) => n === 0)).toHaveLength(4);
+      expect(rows(result!.finalSql!)).toHaveLength(rows(item.initialSql).length);
+      // Without the SQL's joins the stadiums with no concert are lost.
+      const alone = srToSql(corrected, schema);
+      expect(alone.ok && rows(alone.sql)).toHaveLength(5);
+    } finally {
+      db.close();
+    }
   });
 
   it('falls back to BAM when the SQL cannot be read, and says so', async () => {

@@ -1,5 +1,5 @@
-import type { ForeignKey, Schema } from '../schema/schema';
-import { analyzeSql, joinKeysOf } from '../sql/analyze';
+import type { Schema } from '../schema/schema';
+import { analyzeSql, type JoinKey, joinKeysOf } from '../sql/analyze';
 import { sqlToSr } from './from-sql';
 import { maskSr } from './mask';
 import { indexSchema } from './schema-names';
@@ -54,7 +54,7 @@ export async function deterministicSrToSql(
 }
 
 /** The keys `sql` joins on, or none when there is no SQL or it does not parse. */
-async function joinKeysOfSql(sql: string | undefined, schema: Schema): Promise<ForeignKey[]> {
+async function joinKeysOfSql(sql: string | undefined, schema: Schema): Promise<JoinKey[]> {
   if (!sql?.trim()) return [];
   const { initSqlParser, parseSql } = await import('../sql/parse');
   await initSqlParser();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Schema } from '../schema/schema';
 import { printExpr } from '../sql/print';
-import { joinTree } from './joins';
+import { joinTree, outerFirst } from './joins';
 
 const table = (name: string, columns: string[], primaryKey: string[] = []) => ({
   name,
@@ -189,6 +189,51 @@ describe('joinTree', () => {
         { fromTable: 'comments', fromColumn: 'UserId', toTable: 'users', toColumn: 'Id' },
       ]),
     ).toEqual(['posts.Id = comments.PostId', 'comments.UserId = users.Id']);
+  });
+
+  it('joins again by a LEFT JOIN where the user did, growing the tree from the kept side', () => {
+    const schema: Schema = {
+      dbId: 'concert_singer',
+      tables: [
+        table('stadium', ['Stadium_ID', 'Name'], ['Stadium_ID']),
+        table('concert', ['concert_ID', 'Stadium_ID'], ['concert_ID']),
+        table('singer_in_concert', ['concert_ID', 'Singer_ID']),
+      ],
+      foreignKeys: [
+        {
+          fromTable: 'concert',
+          fromColumn: 'Stadium_ID',
+          toTable: 'stadium',
+          toColumn: 'Stadium_ID',
+        },
+        {
+          fromTable: 'singer_in_concert',
+          fromColumn: 'concert_ID',
+          toTable: 'concert',
+          toColumn: 'concert_ID',
+        },
+      ],
+    };
+    const left = {
+      fromTable: 'stadium',
+      fromColumn: 'Stadium_ID',
+      toTable: 'concert',
+      toColumn: 'Stadium_ID',
+      outer: true,
+    };
+    const joins = (tables: string[], preferred: (typeof left)[]) => {
+      const tree = joinTree(schema, outerFirst(tables, preferred), { preferred });
+      return [tree.from.k === 'table' ? tree.from.name : '', ...tree.joins.map((j) => j.kind)];
+    };
+    // The trajectory names the concert first; the stadiums the user kept come first anyway.
+    expect(outerFirst(['concert', 'stadium'], [left])).toEqual(['stadium', 'concert']);
+    expect(joins(['concert', 'stadium'], [left])).toEqual(['stadium', 'LEFT']);
+    expect(joins(['concert', 'stadium'], [])).toEqual(['concert', 'INNER']);
+    // Only the key the user joined outer is a LEFT JOIN.
+    expect(joins(['stadium', 'singer_in_concert'], [left])).toEqual(['stadium', 'LEFT', 'INNER']);
+    // A table that an outer join made optional is not the root, whatever the order.
+    const both = [left, { ...left, fromTable: 'concert', toTable: 'stadium' }];
+    expect(outerFirst(['concert', 'stadium'], both)).toEqual(['concert', 'stadium']);
   });
 
   it('without declared keys, joins a column named after a table and one of its columns', () => {

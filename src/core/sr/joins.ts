@@ -1,4 +1,5 @@
 import type { ForeignKey, Schema } from '../schema/schema';
+import type { JoinKey } from '../sql/analyze';
 import type { Join, SqlExpr, TableRef } from '../sql/ast';
 import { SrCompileError } from './errors';
 
@@ -7,6 +8,8 @@ interface Edge {
   on: [fromColumn: string, toColumn: string];
   /** A key the SQL being corrected joined on. */
   preferred?: boolean;
+  /** That SQL joined `to` by a LEFT JOIN: every row of this side is kept. */
+  outer?: boolean;
 }
 
 /**
@@ -16,13 +19,15 @@ interface Edge {
  * being corrected joined on, declared or not) are tried before the schema's, and among
  * equally short paths the one using fewest other keys wins: the joins the user wrote. Of several keys between the same two
  * tables whose columns are not same-named, one whose referencing column the trajectory names
- * (`named`: lower-case `table.column`, e.g. `routes.src_apid` grouped on) comes first. Throws
- * SrCompileError when some table has no key path to the others.
+ * (`named`: lower-case `table.column`, e.g. `routes.src_apid` grouped on) comes first. A
+ * preferred key the SQL joined by an outer join (`JoinKey.outer`) is a LEFT JOIN again when
+ * the tree grows from the side it kept (see `outerFirst`). Throws SrCompileError when some
+ * table has no key path to the others.
  */
 export function joinTree(
   schema: Schema,
   tables: string[],
-  hints: { preferred?: readonly ForeignKey[]; named?: ReadonlySet<string> } = {},
+  hints: { preferred?: readonly JoinKey[]; named?: ReadonlySet<string> } = {},
 ): { from: TableRef; joins: Join[] } {
   const preferred = hints.preferred ?? [];
   if (tables.length === 0) throw new SrCompileError('the trajectory names no table to read from');
@@ -30,9 +35,14 @@ export function joinTree(
     schema.tables.find((t) => t.name.toLowerCase() === name.toLowerCase())?.name ?? name;
   const wanted = [...new Set(tables.map(canonical))];
   const graph = new Map<string, Edge[]>();
-  const add = (a: string, b: string, ca: string, cb: string, isPreferred: boolean) => {
+  const add = (a: string, b: string, ca: string, cb: string, kind?: 'preferred' | 'outer') => {
     const list = graph.get(a) ?? [];
-    list.push({ to: b, on: [ca, cb], ...(isPreferred ? { preferred: true } : {}) });
+    list.push({
+      to: b,
+      on: [ca, cb],
+      ...(kind ? { preferred: true } : {}),
+      ...(kind === 'outer' ? { outer: true } : {}),
+    });
     graph.set(a, list);
   };
   // Of several keys between two tables, the one whose columns share a name (`connected.atom_id`
@@ -79,9 +89,9 @@ export function joinTree(
     const from = canonical(fk.fromTable);
     const to = canonical(fk.toTable);
     if (from === to) continue;
-    const isPreferred = preferredKeys.has(lowerKey(fk));
-    add(from, to, fk.fromColumn, fk.toColumn, isPreferred);
-    add(to, from, fk.toColumn, fk.fromColumn, isPreferred);
+    const user = preferredKeys.has(lowerKey(fk)) ? 'preferred' : undefined;
+    add(from, to, fk.fromColumn, fk.toColumn, (fk as JoinKey).outer ? 'outer' : user);
+    add(to, from, fk.toColumn, fk.fromColumn, user);
   }
   // Keys the schema does not declare but its names imply (`flights.Airline` -> `airlines`'s
   // primary key): used only when declared keys leave a table unreachable.
@@ -145,12 +155,32 @@ export function joinTree(
         left: { k: 'column', table: step.from, name: step.edge.on[0] },
         right: { k: 'column', table: step.edge.to, name: step.edge.on[1] },
       };
-      joins.push({ kind: 'INNER', ref: { k: 'table', name: step.edge.to }, on });
+      joins.push({
+        kind: step.edge.outer ? 'LEFT' : 'INNER',
+        ref: { k: 'table', name: step.edge.to },
+        on,
+      });
       inTree.add(step.edge.to);
       remaining.delete(step.edge.to);
     }
   }
   return { from: { k: 'table', name: first }, joins };
+}
+
+/**
+ * `tables` with one that an outer join of `keys` kept every row of (and that no outer join
+ * among them made optional) first, so that the tree grows from it and the join stays LEFT.
+ */
+export function outerFirst(tables: readonly string[], keys: readonly JoinKey[]): string[] {
+  const has = (t: string) => tables.some((x) => x.toLowerCase() === t.toLowerCase());
+  const outer = keys.filter((k) => k.outer && has(k.fromTable) && has(k.toTable));
+  const optional = new Set(outer.map((k) => k.toTable.toLowerCase()));
+  const root = tables.find(
+    (t) =>
+      !optional.has(t.toLowerCase()) &&
+      outer.some((k) => k.fromTable.toLowerCase() === t.toLowerCase()),
+  );
+  return root === undefined ? [...tables] : [root, ...tables.filter((t) => t !== root)];
 }
 
 /**

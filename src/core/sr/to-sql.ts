@@ -1,4 +1,5 @@
-import type { ForeignKey, Schema } from '../schema/schema';
+import type { Schema } from '../schema/schema';
+import type { JoinKey } from '../sql/analyze';
 import type {
   Join,
   OrderItem,
@@ -13,7 +14,7 @@ import { printQuery } from '../sql/print';
 import { walk } from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
 import { SrCompileError } from './errors';
-import { joinTree } from './joins';
+import { joinTree, outerFirst } from './joins';
 import { parseSr, parseSrExpr } from './parse';
 import { indexSchema, type SchemaIndex } from './schema-names';
 
@@ -148,7 +149,7 @@ export interface SrToSqlOptions {
    * Keys to join on before the schema's foreign keys, such as those of the SQL being
    * corrected (`joinKeysOf`): SR does not say which key a join used, the user's SQL does.
    */
-  joinKeys?: readonly ForeignKey[];
+  joinKeys?: readonly JoinKey[];
 }
 
 /**
@@ -194,11 +195,11 @@ class Compiler {
   private widened = new Map<Frame, string[]>();
 
   /** What decides between keys when tables are joined (see `joinTree`). */
-  private joinHints: { preferred: readonly ForeignKey[]; named: Set<string> };
+  private joinHints: { preferred: readonly JoinKey[]; named: Set<string> };
 
   constructor(
     private readonly index: SchemaIndex,
-    joinKeys: readonly ForeignKey[],
+    joinKeys: readonly JoinKey[],
   ) {
     this.joinHints = { preferred: joinKeys, named: new Set() };
   }
@@ -1098,7 +1099,11 @@ class Compiler {
         }
       }
     } else if (tables.length > 0) {
-      const tree = joinTree(this.index.schema, tables, this.joinHints);
+      const tree = joinTree(
+        this.index.schema,
+        outerFirst(tables, this.joinHints.preferred),
+        this.joinHints,
+      );
       select.from = tree.from;
       select.joins = tree.joins;
     }
