@@ -323,6 +323,14 @@ describe('sqlToSr (BAM style)', () => {
         'WITH n AS (SELECT customer_id, COUNT(*) AS orders_count FROM orders GROUP BY customer_id) SELECT MAX(orders_count) FROM n',
       ),
     ).toBe('df1 = df.groupby(orders.customer_id).count()\nres = df1.select(max(count))');
+    // A computed key keeps its name, which later steps read.
+    expect(
+      sr(
+        "WITH y AS (SELECT substr(`Order Date`, 1, 4) AS year, SUM(amount) AS total FROM orders GROUP BY year) SELECT total FROM y WHERE year = '2020'",
+      ).split('\n')[0],
+    ).toBe(
+      'df1 = df.groupby(substr(orders.`Order Date`, 1, 4) as year).agg(sum(orders.amount) as total)',
+    );
   });
 
   it('writes a value that would read as an operator or pattern with an explicit "="', () => {

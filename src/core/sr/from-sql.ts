@@ -437,12 +437,24 @@ class Writer {
         // (`df1 = df.groupby(t.k).agg(sum(t.v) as total)`), the names later steps use; a lone
         // COUNT(*) stays `.count()`.
         this.df--;
-        const named = s.items.slice(s.groupBy.length).map((i) => {
+        const asNamed = (i: SelectItem) => {
           const text = this.expr(i.expr);
           return i.alias ? `${text} as ${srName(i.alias)}` : text;
-        });
+        };
+        const named = s.items.slice(s.groupBy.length).map(asNamed);
+        // A key under a name of its own (`SUBSTR(d, 1, 4) AS year … GROUP BY year`) keeps it:
+        // later steps read `year`.
+        const namedKeys = s.items
+          .slice(0, s.groupBy.length)
+          .map((i) =>
+            i.alias &&
+            (i.expr.k !== 'column' || i.expr.name.toLowerCase() !== i.alias.toLowerCase())
+              ? asNamed(i)
+              : this.expr(i.expr),
+          )
+          .join(', ');
         const lone = named.length === 1 && aggs.length === 1 && aggs[0] === 'count()';
-        bareGroup = `${cur}.groupby(${keys})${lone ? '.count()' : `.agg(${named.join(', ')})`}`;
+        bareGroup = `${cur}.groupby(${namedKeys})${lone ? '.count()' : `.agg(${named.join(', ')})`}`;
         if (lone) loneCount = s.items[s.groupBy.length]?.alias;
       } else if (
         !s.having &&

@@ -388,7 +388,12 @@ class Compiler {
         const keys = positional.flatMap((a) => (a.kind === 'list' ? a.items : [a]));
         const by = kw('by');
         if (by) keys.push(...(by.kind === 'list' ? by.items : [by]));
-        f.groupBy = keys.map((k) => this.expr(k, f));
+        // A computed key may be named (`groupby(substr(t.d, 1, 4) as year)`) for later steps.
+        f.groupBy = keys.map((k) => {
+          const expr = this.expr(k.kind === 'alias' ? k.expr : k, f);
+          if (k.kind === 'alias') f.named.set(k.alias.toLowerCase(), expr);
+          return expr;
+        });
         return { kind: 'frame', frame: f };
       }
       case 'agg':
