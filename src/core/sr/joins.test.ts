@@ -97,6 +97,35 @@ describe('joinTree', () => {
     expect(on(['routes.src_apid'])).toEqual(['routes.src_apid = airports.apid']);
   });
 
+  it('of two keys that play different roles, takes the one whose role the trajectory reads', () => {
+    // wta_1: a match has a loser and a winner (in that column order), both players.
+    const key = (fromColumn: string) => ({
+      fromTable: 'matches',
+      fromColumn,
+      toTable: 'players',
+      toColumn: 'player_id',
+    });
+    const schema: Schema = {
+      dbId: 'wta_1',
+      tables: [
+        table('matches', ['loser_id', 'loser_rank_points', 'winner_id', 'winner_rank_points']),
+        table('players', ['player_id', 'first_name'], ['player_id']),
+      ],
+      foreignKeys: [key('loser_id'), key('winner_id')],
+    };
+    const on = (named: string[]) =>
+      joinTree(schema, ['matches', 'players'], { named: new Set(named) }).joins.map((j) =>
+        j.on ? printExpr(j.on) : '',
+      );
+    expect(on([])).toEqual(['matches.loser_id = players.player_id']);
+    expect(on(['matches.winner_rank_points'])).toEqual(['matches.winner_id = players.player_id']);
+    expect(on(['matches.loser_rank_points'])).toEqual(['matches.loser_id = players.player_id']);
+    // Both roles read: nothing to go by but the column order.
+    expect(on(['matches.winner_rank_points', 'matches.loser_rank_points'])).toEqual([
+      'matches.loser_id = players.player_id',
+    ]);
+  });
+
   it('joins on the keys the user wrote first, declared or not, before the schema picks a path', () => {
     const schema: Schema = {
       dbId: 'financial',

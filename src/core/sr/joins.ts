@@ -19,7 +19,8 @@ interface Edge {
  * being corrected joined on, declared or not) are tried before the schema's, and among
  * equally short paths the one using fewest other keys wins: the joins the user wrote. Of several keys between the same two
  * tables whose columns are not same-named, one whose referencing column the trajectory names
- * (`named`: lower-case `table.column`, e.g. `routes.src_apid` grouped on) comes first. A
+ * (`named`: lower-case `table.column`, e.g. `routes.src_apid` grouped on) comes first, then
+ * one in whose role it reads another column (`winner_rank_points` for `winner_id`). A
  * preferred key the SQL joined by an outer join (`JoinKey.outer`) is a LEFT JOIN again when
  * the tree grows from the side it kept (see `outerFirst`). Throws SrCompileError when some
  * table has no key path to the others.
@@ -66,13 +67,32 @@ export function joinTree(
   for (const fk of keys) byPair.set(pairOf(fk), [...(byPair.get(pairOf(fk)) ?? []), fk]);
   const named = (fk: ForeignKey) =>
     hints.named?.has(`${fk.fromTable}.${fk.fromColumn}`.toLowerCase()) ? 0 : 1;
-  for (const list of byPair.values())
+  // The role a key's column plays (`winner` of `winner_id`, `home` of `home_team_api_id`):
+  // a trajectory that reads another column in that role (`matches.winner_rank_points`)
+  // means the row of that role.
+  const role = (fk: ForeignKey) => {
+    const prefix = rolePrefix(fk.fromColumn);
+    if (!prefix || !hints.named) return 1;
+    const table = `${fk.fromTable}.`.toLowerCase();
+    for (const n of hints.named) {
+      if (!n.startsWith(table)) continue;
+      const column = n.slice(table.length);
+      if (column !== fk.fromColumn.toLowerCase() && rolePrefix(column) === prefix) return 0;
+    }
+    return 1;
+  };
+  for (const list of byPair.values()) {
+    // A role says something only when the keys play different ones.
+    const roles = new Set(list.map((fk) => rolePrefix(fk.fromColumn)));
+    const byRole = (fk: ForeignKey) => (roles.size === list.length ? role(fk) : 1);
     list.sort(
       (a, b) =>
         sameName(a) - sameName(b) ||
         named(a) - named(b) ||
+        byRole(a) - byRole(b) ||
         (sameName(a) === 0 ? 0 : position(a) - position(b)),
     );
+  }
   const next = new Map<string, number>();
   keys.forEach((fk, i) => {
     const pair = pairOf(fk);
@@ -225,6 +245,12 @@ function nearest(
       previous.set(edge.to, { from: node, edge });
     }
   }
+}
+
+/** The first word of a column name (`winner` of `winner_id` or `WinnerId`), lower case. */
+function rolePrefix(column: string): string | undefined {
+  const word = /^[A-Za-z][a-z0-9]*(?=[_ A-Z])/.exec(column)?.[0]?.toLowerCase();
+  return word && word !== 'id' ? word : undefined;
 }
 
 function singular(name: string): string {
