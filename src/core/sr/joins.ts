@@ -17,10 +17,11 @@ interface Edge {
  * from the first table by repeatedly adding the shortest key path to the nearest table not
  * yet joined (intermediate tables join in as needed). Keys in `preferred` (those the SQL
  * being corrected joined on, declared or not) are tried before the schema's, and among
- * equally short paths the one using fewest other keys wins: the joins the user wrote. Of several keys between the same two
- * tables whose columns are not same-named, one whose referencing column the trajectory names
- * (`named`: lower-case `table.column`, e.g. `routes.src_apid` grouped on) comes first, then
- * one in whose role it reads another column (`winner_rank_points` for `winner_id`). A
+ * equally short paths the one using fewest other keys wins: the joins the user wrote. Of
+ * several keys between the same two tables whose columns are not same-named, one whose
+ * referencing column the trajectory names (`named`: lower-case `table.column`, e.g.
+ * `routes.src_apid` grouped on) comes first, then one in whose role it reads another column
+ * (`winner_rank_points` for `winner_id`). A
  * preferred key the SQL joined by an outer join (`JoinKey.outer`) is a LEFT JOIN again when
  * the tree grows from the side it kept (see `outerFirst`). Throws SrCompileError when some
  * table has no key path to the others.
@@ -48,7 +49,8 @@ export function joinTree(
   };
   // Of several keys between two tables, the one whose columns share a name (`connected.atom_id`
   // -> `atom.atom_id` rather than `atom_id2`) is the natural join: it is tried first; then one
-  // whose column the trajectory names; then the one whose column comes first in its table
+  // whose column the trajectory names; then one whose role it reads (below); then the one
+  // whose column comes first in its table
   // (`eye_colour_id` before `hair_colour_id`, `home_team_api_id` before `away_team_api_id`),
   // whatever order the keys were declared in.
   const sameName = (fk: ForeignKey) =>
