@@ -18,8 +18,12 @@ const FILES = [
   ...Object.values(STAGE_FILES),
 ];
 
-/** Reads a recorded run from a folder in the layout of `shared/data/share-reference/<set>/`. */
-export function loadReferenceDir(dir: string): ReferenceSet {
+/**
+ * Reads a recorded run from a folder in the layout of `shared/data/share-reference/<set>/`.
+ * With `lenient` (the command's name), a malformed record or an item without its dev.json
+ * entry or baseline SQL is left out with a warning on stderr instead of failing the command.
+ */
+export function loadReferenceDir(dir: string, lenient?: string): ReferenceSet {
   const path = resolve(dir);
   if (!existsSync(path) || !statSync(path).isDirectory())
     throw new CliError(`no such folder: ${dir}`);
@@ -28,8 +32,14 @@ export function loadReferenceDir(dir: string): ReferenceSet {
     const full = join(path, file);
     if (existsSync(full)) files.set(file, readFileSync(full, 'utf8'));
   }
+  let problems = 0;
+  const onProblem = (message: string) => {
+    if (++problems <= 10) process.stderr.write(`${lenient}: ${dir}: ${message}; left out\n`);
+  };
   try {
-    return parseReferenceSet(basename(path), files);
+    const set = parseReferenceSet(basename(path), files, lenient ? onProblem : undefined);
+    if (problems > 10) process.stderr.write(`${lenient}: ${problems} records left out in all\n`);
+    return set;
   } catch (error) {
     if (error instanceof ReferenceSetError) throw new CliError(`${dir}: ${error.message}`);
     throw error;

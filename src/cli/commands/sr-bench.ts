@@ -14,7 +14,7 @@ export const srBenchCommand: Command = {
       { reference: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
       'sr-bench',
     );
-    const ref = loadReferenceDir(required(opts.reference, 'reference', 'sr-bench'));
+    const ref = loadReferenceDir(required(opts.reference, 'reference', 'sr-bench'), 'sr-bench');
     await initSqlParser();
     const report = runSrBench(ref, (miss) => {
       if (!opts.verbose) return;

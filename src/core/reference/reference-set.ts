@@ -50,22 +50,33 @@ function parseJson<T>(file: string, text: string): T {
   }
 }
 
-function parseJsonl(file: string, text: string): Map<number, RecordedStage> {
+function parseJsonl(
+  file: string,
+  text: string,
+  report: (problem: ReferenceSetError) => void,
+): Map<number, RecordedStage> {
   const records = new Map<number, RecordedStage>();
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
-    const row = parseJson<{ idx?: unknown; prompt?: unknown; response?: unknown }>(
-      `${file} line ${i + 1}`,
-      line,
-    );
-    const idx = Number(row.idx);
-    if (!Number.isInteger(idx) || typeof row.prompt !== 'string') {
-      throw new ReferenceSetError(`${file} line ${i + 1}: expected {"idx", "prompt", "response"}`);
+    try {
+      const row = parseJson<{ idx?: unknown; prompt?: unknown; response?: unknown }>(
+        `${file} line ${i + 1}`,
+        line,
+      );
+      const idx = Number(row?.idx);
+      if (!Number.isInteger(idx) || typeof row.prompt !== 'string') {
+        throw new ReferenceSetError(
+          `${file} line ${i + 1}: expected {"idx", "prompt", "response"}`,
+        );
+      }
+      records.set(idx, {
+        prompt: row.prompt,
+        response: typeof row.response === 'string' ? row.response : undefined,
+      });
+    } catch (error) {
+      if (error instanceof ReferenceSetError) report(error);
+      else throw error;
     }
-    records.set(idx, {
-      prompt: row.prompt,
-      response: typeof row.response === 'string' ? row.response : undefined,
-    });
   });
   return records;
 }
@@ -75,8 +86,20 @@ function parseJsonl(file: string, text: string): Map<number, RecordedStage> {
  * `baseline_sql.json`, optional `column_meaning.json`, stage files, `augmented_schema.json`,
  * `final_sql.json`). Items are those with a record in any stage file, or every baseline
  * entry when there is none; an item's dev.json entry is at position idx.
+ *
+ * A malformed stage record, or an item without its dev.json entry or baseline SQL, throws
+ * ReferenceSetError; given `onProblem`, it is reported there and left out instead (one bad
+ * line in a held-out run need not void the rest). Missing or malformed whole files throw.
  */
-export function parseReferenceSet(name: string, files: ReadonlyMap<string, string>): ReferenceSet {
+export function parseReferenceSet(
+  name: string,
+  files: ReadonlyMap<string, string>,
+  onProblem?: (message: string) => void,
+): ReferenceSet {
+  const report = (problem: ReferenceSetError) => {
+    if (!onProblem) throw problem;
+    onProblem(problem.message);
+  };
   const need = (file: string): string => {
     const text = files.get(file);
     if (text === undefined) throw new ReferenceSetError(`${name}: ${file} is missing`);
@@ -97,7 +120,7 @@ export function parseReferenceSet(name: string, files: ReadonlyMap<string, strin
   const stages = new Map<StageName, Map<number, RecordedStage>>();
   for (const [stage, file] of Object.entries(STAGE_FILES) as [StageName, string][]) {
     const text = files.get(file);
-    if (text !== undefined) stages.set(stage, parseJsonl(file, text));
+    if (text !== undefined) stages.set(stage, parseJsonl(file, text, report));
   }
 
   const ids = new Set<number>();
@@ -106,12 +129,17 @@ export function parseReferenceSet(name: string, files: ReadonlyMap<string, strin
 
   const items: ShareItem[] = [...ids]
     .sort((a, b) => a - b)
-    .map((idx) => {
+    .flatMap((idx) => {
       const info = dev[idx];
       const sql = baseline[String(idx)];
-      if (!info) throw new ReferenceSetError(`dev.json has no item at position ${idx}`);
-      if (typeof sql !== 'string')
-        throw new ReferenceSetError(`baseline_sql.json has no SQL for "${idx}"`);
+      if (!info) {
+        report(new ReferenceSetError(`dev.json has no item at position ${idx}`));
+        return [];
+      }
+      if (typeof sql !== 'string') {
+        report(new ReferenceSetError(`baseline_sql.json has no SQL for "${idx}"`));
+        return [];
+      }
       return {
         idx,
         dbId: String(info.db_id),
