@@ -1282,8 +1282,13 @@ function outputOrigins(f: Frame): Map<string, { table: string; column: string; n
     const e = item.expr.k === 'nested' ? item.expr.expr : item.expr;
     if (e.k !== 'column' || !e.table) continue;
     const name = item.alias ?? e.name;
-    if (!out.has(name.toLowerCase()))
-      out.set(name.toLowerCase(), { table: e.table, column: e.name, name });
+    // A column of the derived table the frame reads passes on that table's origin.
+    const through =
+      f.source && e.table === f.source.name
+        ? f.source.origins?.get(e.name.toLowerCase())
+        : { table: e.table, column: e.name };
+    if (through && !out.has(name.toLowerCase()))
+      out.set(name.toLowerCase(), { table: through.table, column: through.column, name });
   }
   return out;
 }
