@@ -12,10 +12,7 @@ export const conformanceCommand: Command = {
       { reference: { type: 'string' }, json: { type: 'boolean' } },
       'conformance',
     );
-    const ref = loadReferenceDir(
-      required(opts.reference, 'reference', 'conformance'),
-      'conformance',
-    );
+    const ref = loadReferenceDir(required(opts.reference, 'reference', 'conformance'));
     const tty = process.stderr.isTTY;
     const report = await runConformance(ref, (done, total) => {
       if (tty && (done % 25 === 0 || done === total))
