@@ -103,6 +103,13 @@ async function runScripted(
   return { ...(await correctItem(item, engine, FAST_OPTIONS, schema)), stages };
 }
 
+/** An item on a Spider database (schema from Spider's tables.json), to correct with scripted answers. */
+function spiderItem(dbId: string, question: string, initialSql: string) {
+  const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8'));
+  const item: ShareItem = { idx: 0, dbId, question, evidence: '', initialSql };
+  return { schema: schemaForDb(tables, dbId), item };
+}
+
 /** The first item whose SQL our parser reads and whose SR compiles back, so stage 1 and 5 can run without models. */
 function readable() {
   return ref.items.find((i) => {
@@ -175,16 +182,11 @@ describe('pipeline stage options', () => {
   it('compiles a corrected trajectory with the joins of the SQL it corrects', async () => {
     // Spider's wedding: a wedding points to two people. The trajectory does not say which one
     // the user joined; the SQL does, and the compiled correction keeps it.
-    const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8'));
-    const schema = schemaForDb(tables, 'wedding');
-    const item: ShareItem = {
-      idx: 0,
-      dbId: 'wedding',
-      question: 'Which years had weddings of brides from Canada?',
-      evidence: '',
-      initialSql:
-        "SELECT T1.Year FROM wedding AS T1 JOIN people AS T2 ON T1.Female_ID = T2.People_ID WHERE T2.Country = 'Canada'",
-    };
+    const { schema, item } = spiderItem(
+      'wedding',
+      'Which years had weddings of brides from Canada?',
+      "SELECT T1.Year FROM wedding AS T1 JOIN people AS T2 ON T1.Female_ID = T2.People_ID WHERE T2.Country = 'Canada'",
+    );
     const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
     const corrected = sr.replace('.select(wedding.Year)', '.select(wedding.Year).distinct()');
     expect(corrected).not.toBe(sr);
@@ -201,17 +203,12 @@ describe('pipeline stage options', () => {
 
   it('keeps the LEFT JOIN of the SQL it corrects, and with it the rows nothing joins', async () => {
     // Spider's concert_singer: four of its nine stadiums held no concert.
-    const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8'));
-    const schema = schemaForDb(tables, 'concert_singer');
-    const item: ShareItem = {
-      idx: 0,
-      dbId: 'concert_singer',
-      question: 'How many concerts did each stadium hold?',
-      evidence: '',
-      initialSql:
-        'SELECT T1.Name, COUNT(T2.concert_ID) FROM stadium AS T1 LEFT JOIN concert AS T2 ' +
+    const { schema, item } = spiderItem(
+      'concert_singer',
+      'How many concerts did each stadium hold?',
+      'SELECT T1.Name, COUNT(T2.concert_ID) FROM stadium AS T1 LEFT JOIN concert AS T2 ' +
         'ON T1.Stadium_ID = T2.Stadium_ID GROUP BY T1.Stadium_ID',
-    };
+    );
     const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
     const corrected = sr.replace(
       /\nres = /,
