@@ -385,10 +385,11 @@ export function joinKeysOf(analysis: SqlAnalysis): JoinKey[] {
   // The ON comparisons of outer joins, with the table whose columns may come out NULL.
   const nullable = new Map<SqlExpr, { table: string; kind: 'LEFT' | 'RIGHT' }>();
   const onJoin = (j: Join) => {
-    if ((j.kind !== 'LEFT' && j.kind !== 'RIGHT') || !j.on || j.ref.k !== 'table') return;
+    const kind = j.kind;
+    if ((kind !== 'LEFT' && kind !== 'RIGHT') || !j.on || j.ref.k !== 'table') return;
     const table = j.ref.name.toLowerCase();
     walk(j.on, (e) => {
-      if (e.k === 'binary' && e.op === '=') nullable.set(e, { table, kind: j.kind as 'LEFT' });
+      if (e.k === 'binary' && e.op === '=') nullable.set(e, { table, kind });
       return e.k === 'nested' || (e.k === 'binary' && e.op === 'AND');
     });
   };
