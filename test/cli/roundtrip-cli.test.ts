@@ -63,6 +63,67 @@ describe('share roundtrip (CLI)', () => {
     expect(JSON.parse(kept.stdout).total).toBe(12);
   });
 
+  it('stops a query past the time limit, counts it as a miss and goes on', async () => {
+    // `slow`: one table of 20,000 rows. Its first gold query joins the table with itself
+    // (4·10⁸ pairs, far past the limit); the trajectory, which cannot name two copies,
+    // compiles to a plain count, so only the original query is slow.
+    const slowDir = join(dir, 'slow');
+    mkdirSync(join(slowDir, 'database/slow'), { recursive: true });
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.run(
+      'CREATE TABLE t (x INTEGER PRIMARY KEY, y INTEGER);' +
+        'WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c LIMIT 20000) ' +
+        'INSERT INTO t SELECT i, i % 7 FROM c;',
+    );
+    writeFileSync(join(slowDir, 'database/slow/slow.sqlite'), db.export());
+    db.close();
+    writeFileSync(
+      join(slowDir, 'tables.json'),
+      JSON.stringify([
+        {
+          db_id: 'slow',
+          table_names_original: ['t'],
+          table_names: ['t'],
+          column_names_original: [
+            [-1, '*'],
+            [0, 'x'],
+            [0, 'y'],
+          ],
+          column_names: [
+            [-1, '*'],
+            [0, 'x'],
+            [0, 'y'],
+          ],
+          column_types: ['text', 'number', 'number'],
+          primary_keys: [1],
+          foreign_keys: [],
+        },
+      ]),
+    );
+    writeFileSync(
+      join(slowDir, 'dev.json'),
+      JSON.stringify([
+        { db_id: 'slow', query: 'SELECT count(*) FROM t AS a JOIN t AS b ON a.x <> b.x' },
+        { db_id: 'slow', query: 'SELECT y, count(*) FROM t GROUP BY y' },
+      ]),
+    );
+    const started = Date.now();
+    const r = runCli([
+      'roundtrip',
+      '--spider',
+      slowDir,
+      '--timeout-ms',
+      '500',
+      '--verbose',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ total: 2, compiled: 2, executionMatch: 1 });
+    expect(r.stderr).toMatch(/--- slow: gold: time limit \(500 ms\) passed/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('says what is missing instead of failing with a stack trace', () => {
     const r = runCli(['roundtrip', '--spider', join(dir, 'nowhere'), '--json']);
     expect(r.code).not.toBe(0);

@@ -85,6 +85,30 @@ const SPECS: CliSpec[] = [
     code: 2,
     stderr: /database ".+" is not in tables\.json/,
   },
+  {
+    name: 'roundtrip on a dev.json that is not a list',
+    args: ['roundtrip', '--spider', '{dir}', '--json'],
+    files: { 'dev.json': '{"db_id": "x"}', 'tables.json': '[]' },
+    code: 2,
+    stderr: /dev\.json is not a JSON list/,
+  },
+  {
+    name: 'roundtrip with a time limit of zero',
+    args: ['roundtrip', '--spider', '{dir}', '--timeout-ms', '0'],
+    files: { 'dev.json': '[]', 'tables.json': '[]' },
+    code: 2,
+    stderr: /--timeout-ms must be a positive number/,
+  },
+  {
+    name: 'roundtrip on items without a query or a usable db_id',
+    args: ['roundtrip', '--spider', '{dir}', '--json'],
+    files: {
+      'dev.json': '[null, 7, {"db_id": "../../etc", "query": "SELECT 1"}, {"query": "SELECT 1"}]',
+      'tables.json': '[]',
+    },
+    code: 0,
+    stdout: /^\{"total":4,"compiled":0,"executionMatch":0\}\n$/,
+  },
   { name: 'check-db with no file', args: ['check-db'], code: 2, stderr: /name at least one file/ },
   {
     name: 'check-db on a folder',

@@ -1,13 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import initSqlJs, { type Database } from 'sql.js';
 import { schemaForDb, type TablesJsonEntry } from '../../core/schema/from-tables-json';
 import type { Schema } from '../../core/schema/schema';
 import { initSqlParser } from '../../core/sql/parse';
-import { roundtrip } from '../../core/sr/roundtrip';
-import { parseOptions, required } from '../args';
+import {
+  isTranslation,
+  judgeRoundtrip,
+  type RoundtripOutcome,
+  type RunResult,
+  translateRoundtrip,
+} from '../../core/sr/roundtrip';
+import { integer, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
+import { ProgressBar } from '../progress';
+import { WorkerSqlRunner } from '../worker-sql-runner';
 
 interface SpiderItem {
   db_id: string;
@@ -23,6 +30,9 @@ function readJson<T>(path: string): T {
   }
 }
 
+/** Default time limit for each query of a round trip (the original and the compiled one). */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 export const roundtripCommand: Command = {
   summary:
     'send every gold query of a Spider-layout folder through SQL → SR → SQL and compare results',
@@ -34,66 +44,94 @@ export const roundtripCommand: Command = {
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         'keep-joins': { type: 'boolean' },
+        'timeout-ms': { type: 'string' },
       },
       'roundtrip',
     );
     const dir = resolve(required(opts.spider, 'spider', 'roundtrip'));
+    const timeoutMs = integer(opts['timeout-ms'], 'timeout-ms', 'roundtrip', DEFAULT_TIMEOUT_MS);
+    if (timeoutMs <= 0)
+      throw new CliError(`roundtrip: --timeout-ms must be a positive number of milliseconds`);
     const items = readJson<SpiderItem[]>(join(dir, 'dev.json'));
+    if (!Array.isArray(items)) throw new CliError(`${join(dir, 'dev.json')} is not a JSON list`);
     const tables = readJson<TablesJsonEntry[]>(join(dir, 'tables.json'));
+    if (!Array.isArray(tables))
+      throw new CliError(`${join(dir, 'tables.json')} is not a JSON list`);
     await initSqlParser();
-    const SQL = await initSqlJs();
-    const dbs = new Map<string, Database>();
+    // Queries run in a worker thread that is ended past the time limit (sql.js cannot
+    // interrupt a query), so one runaway query costs one miss, not the whole run.
+    const runner = new WorkerSqlRunner(1);
+    const bar = new ProgressBar('roundtrip');
     const missingDbs = new Set<string>();
+    const schemas = new Map<string, Schema | Error>();
     const report = { total: 0, compiled: 0, executionMatch: 0 };
+    const run = async (db: string, sql: string): Promise<RunResult> => {
+      const [result] = await runner.run({ db, queries: [sql], timeoutMs, text: 'ignore' });
+      if (result?.kind === 'rows') return { rows: result.rows };
+      if (result?.kind === 'timeout') return { error: `time limit (${timeoutMs} ms) passed` };
+      return { error: result?.message ?? 'no result' };
+    };
+    const miss = (item: SpiderItem, problem: string, outcome?: RoundtripOutcome) => {
+      if (!opts.verbose) return;
+      const detail = outcome ? `${item.query}\n${outcome.sr ?? ''}\n${outcome.sql ?? ''}\n` : '';
+      process.stderr.write(`--- ${String(item?.db_id)}: ${problem}\n${detail}`);
+    };
     try {
       for (const item of items) {
         report.total++;
-        if (typeof item.query !== 'string' || !item.query.trim()) {
-          if (opts.verbose) process.stderr.write(`--- ${item.db_id}: no gold query\n`);
+        bar.update(report.total - 1, items.length);
+        if (typeof item?.query !== 'string' || !item.query.trim()) {
+          miss(item, 'no gold query');
           continue;
         }
-        let db = dbs.get(item.db_id);
-        if (!db && !missingDbs.has(item.db_id)) {
-          const file = join(dir, 'database', item.db_id, `${item.db_id}.sqlite`);
-          if (existsSync(file)) {
-            db = new SQL.Database(readFileSync(file));
-            dbs.set(item.db_id, db);
-          } else {
-            // Its queries count as misses: a result that cannot be checked is not a match.
+        if (typeof item.db_id !== 'string' || !/^[\w.-]+$/.test(item.db_id)) {
+          miss(item, 'no usable db_id');
+          continue;
+        }
+        const file = join(dir, 'database', item.db_id, `${item.db_id}.sqlite`);
+        if (!existsSync(file)) {
+          // Its queries count as misses: a result that cannot be checked is not a match.
+          if (!missingDbs.has(item.db_id))
             process.stderr.write(
               `roundtrip: no database file ${file}; its queries count as misses\n`,
             );
-            missingDbs.add(item.db_id);
-          }
-        }
-        if (!db) continue;
-        let schema: Schema;
-        try {
-          schema = schemaForDb(tables, item.db_id);
-        } catch (error) {
-          if (opts.verbose)
-            process.stderr.write(`--- ${item.db_id}: ${(error as Error).message}\n`);
+          missingDbs.add(item.db_id);
           continue;
         }
-        const current = db;
-        const outcome = roundtrip(item.query, schema, (sql) => current.exec(sql)[0]?.values ?? [], {
+        if (!schemas.has(item.db_id)) {
+          try {
+            schemas.set(item.db_id, schemaForDb(tables, item.db_id));
+          } catch (error) {
+            schemas.set(item.db_id, error as Error);
+          }
+        }
+        const schema = schemas.get(item.db_id)!;
+        if (schema instanceof Error) {
+          miss(item, schema.message);
+          continue;
+        }
+        const t = translateRoundtrip(item.query, schema, {
           keepJoins: opts['keep-joins'] ?? false,
         });
-        if (outcome.compiled) report.compiled++;
-        if (outcome.match) report.executionMatch++;
-        else if (opts.verbose) {
-          process.stderr.write(
-            `--- ${item.db_id}: ${outcome.problem}\n${item.query}\n${outcome.sr ?? ''}\n${outcome.sql ?? ''}\n`,
+        let outcome: RoundtripOutcome;
+        if (!isTranslation(t)) outcome = t;
+        else {
+          const expected = await run(file, item.query);
+          outcome = judgeRoundtrip(
+            t,
+            expected,
+            'error' in expected ? undefined : await run(file, t.sql),
           );
         }
-        if (process.stderr.isTTY && report.total % 50 === 0) {
-          process.stderr.write(`\rroundtrip: ${report.total}/${items.length}`);
-        }
+        if (outcome.compiled) report.compiled++;
+        if (outcome.match) report.executionMatch++;
+        else miss(item, outcome.problem ?? 'no match', outcome);
       }
+      bar.update(report.total, items.length);
+      bar.finish();
     } finally {
-      for (const db of dbs.values()) db.close();
+      await runner.close();
     }
-    if (process.stderr.isTTY) process.stderr.write('\n');
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
       return 0;

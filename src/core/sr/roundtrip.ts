@@ -1,5 +1,6 @@
 import type { Schema } from '../schema/schema';
 import { analyzeSql, joinKeysOf } from '../sql/analyze';
+import type { SqlQuery } from '../sql/ast';
 import { parseSql } from '../sql/parse';
 import { sqlToSr } from './from-sql';
 import { srToSql } from './to-sql';
@@ -31,17 +32,26 @@ export interface RoundtripOptions {
   keepJoins?: boolean;
 }
 
+/** A query on its way back: parsed, its SR, and that SR compiled to SQL. */
+export interface RoundtripTranslation {
+  query: SqlQuery;
+  sr: string;
+  sql: string;
+}
+
+/** What running one query gave: its rows, or why there are none. */
+export type RunResult = { rows: Rows } | { error: string };
+
 /**
- * Sends a query through SQL → SR → SQL and runs both on the database. Results are compared
- * as multisets of rows, in order when the original query orders its result.
+ * The first half of a round trip: SQL → SR → SQL without running anything. Returns the
+ * outcome instead when the query does not parse or its SR does not compile.
  */
-export function roundtrip(
+export function translateRoundtrip(
   sql: string,
   schema: Schema,
-  run: RunQuery,
   options: RoundtripOptions = {},
-): RoundtripOutcome {
-  let query: ReturnType<typeof parseSql>;
+): RoundtripTranslation | RoundtripOutcome {
+  let query: SqlQuery;
   try {
     query = parseSql(sql);
   } catch (error) {
@@ -70,35 +80,54 @@ export function roundtrip(
   }
   if (!back.ok)
     return { sr, compiled: false, match: false, problem: `to SQL: ${back.error.message}` };
-  let expected: Rows;
-  let actual: Rows;
-  try {
-    expected = run(sql);
-  } catch (error) {
-    return {
-      sr,
-      sql: back.sql,
-      compiled: true,
-      match: false,
-      problem: `gold: ${(error as Error).message}`,
-    };
-  }
-  try {
-    actual = run(back.sql);
-  } catch (error) {
-    return {
-      sr,
-      sql: back.sql,
-      compiled: true,
-      match: false,
-      problem: `run: ${(error as Error).message}`,
-    };
-  }
-  const ordered = query.orderBy.length > 0;
-  const match = sameRows(expected, actual, ordered);
-  return match
-    ? { sr, sql: back.sql, compiled: true, match }
-    : { sr, sql: back.sql, compiled: true, match, problem: 'different result' };
+  return { query, sr, sql: back.sql };
+}
+
+/** True for a translation, false for an outcome that ended the round trip early. */
+export function isTranslation(
+  t: RoundtripTranslation | RoundtripOutcome,
+): t is RoundtripTranslation {
+  return 'query' in t;
+}
+
+/**
+ * The second half: the outcome given what the original query (`expected`) and the compiled
+ * one (`actual`, absent when the original could not run) returned.
+ */
+export function judgeRoundtrip(
+  t: RoundtripTranslation,
+  expected: RunResult,
+  actual?: RunResult,
+): RoundtripOutcome {
+  const base = { sr: t.sr, sql: t.sql, compiled: true };
+  if ('error' in expected) return { ...base, match: false, problem: `gold: ${expected.error}` };
+  if (!actual) return { ...base, match: false, problem: 'the compiled query did not run' };
+  if ('error' in actual) return { ...base, match: false, problem: `run: ${actual.error}` };
+  const match = sameRows(expected.rows, actual.rows, t.query.orderBy.length > 0);
+  return match ? { ...base, match } : { ...base, match, problem: 'different result' };
+}
+
+/**
+ * Sends a query through SQL → SR → SQL and runs both on the database. Results are compared
+ * as multisets of rows, in order when the original query orders its result.
+ */
+export function roundtrip(
+  sql: string,
+  schema: Schema,
+  run: RunQuery,
+  options: RoundtripOptions = {},
+): RoundtripOutcome {
+  const t = translateRoundtrip(sql, schema, options);
+  if (!isTranslation(t)) return t;
+  const attempt = (q: string): RunResult => {
+    try {
+      return { rows: run(q) };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+  const expected = attempt(sql);
+  return judgeRoundtrip(t, expected, 'error' in expected ? undefined : attempt(t.sql));
 }
 
 /** Equal results: same rows (as multisets, or in order when `ordered`). */
@@ -116,6 +145,8 @@ export function sameRows(a: Rows, b: Rows, ordered: boolean): boolean {
 
 function normalizeValue(v: unknown): unknown {
   if (typeof v === 'number' && !Number.isInteger(v)) return Number(v.toPrecision(12));
+  // Python-like runners give integers as bigint: the same number as sql.js's.
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : `int:${v}`;
   if (v instanceof Uint8Array) return `blob:${Array.from(v).join(',')}`;
   return v;
 }

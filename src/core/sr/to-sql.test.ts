@@ -195,6 +195,10 @@ describe('SQL → SR → SQL on Spider gold queries', () => {
     expect(sameRows([[1], [2]], [[2], [1]], false)).toBe(true);
     expect(sameRows([[1], [2]], [[2], [1]], true)).toBe(false);
     expect(sameRows([[1], [1]], [[1]], false)).toBe(false);
+    // A Python-like runner's integers (bigint) equal sql.js's numbers, not their text.
+    expect(sameRows([[1n, 2.5]], [[1, 2.5]], false)).toBe(true);
+    expect(sameRows([[1n]], [['1']], false)).toBe(false);
+    expect(sameRows([[2n ** 70n]], [[2n ** 70n]], false)).toBe(true);
   });
 });
 
