@@ -50,4 +50,43 @@ describe('browser: without WebGPU', () => {
     for (const button of await loads.all()) expect(await button.isDisabled()).toBe(true);
     expect(browser.pageErrors).toEqual([]);
   }, 40_000);
+
+  it('checks the SQL and shows its trajectory while it is typed, before any run', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    await page.getByTestId('db-file').setInputFiles(CHINOOK);
+    await page.getByTestId('db-name').waitFor();
+    const editor = page.locator('[data-testid="sql-input"][data-ready="true"] .cm-content');
+    const check = page.getByTestId('sql-check');
+
+    // Two wrong names: each named with the schema's nearest name.
+    await editor.fill(
+      "SELECT a.Name FROM Artist a JOIN Album b ON a.ArtistId = b.ArtistsId WHERE a.Nme LIKE 'A%'",
+    );
+    await check.getByTestId('sql-problems').waitFor();
+    const problems = await check.getByTestId('sql-problems').textContent();
+    expect(problems).toMatch(/"ArtistsId".*did you mean b\.ArtistId/);
+    expect(problems).toMatch(/"Nme".*did you mean a\.Name/);
+
+    // Fixed: no problems, and the trajectory follows the text.
+    await editor.fill(
+      "SELECT a.Name FROM Artist a JOIN Album b ON a.ArtistId = b.ArtistId WHERE b.Title LIKE 'A%'",
+    );
+    await check.getByTestId('sql-problems-none').waitFor();
+    await check
+      .getByTestId('sql-trajectory')
+      .getByText(/Album\.Title/)
+      .waitFor();
+    expect(await check.getByTestId('sql-trajectory').textContent()).toMatch(
+      /df1 = df\.where\(element = Album\.Title, filter = 'like A%'\)\s*res = df1\.select\(Artist\.Name\)/,
+    );
+
+    // A syntax error says so, and nothing is checked.
+    await editor.fill('SELECT Name FROM Artist WHERE');
+    await check.getByTestId('sql-syntax').waitFor();
+    expect(await check.getByTestId('sql-problems-none').textContent()).toMatch(/does not parse/);
+    expect(await check.getByTestId('sql-trajectory').count()).toBe(0);
+
+    expect(browser.pageErrors).toEqual([]);
+  }, 40_000);
 });

@@ -2,6 +2,7 @@ import type { AppAnalysis } from '../../core/sr/analyze-for-app';
 import { type DemoQuestion, type DemoSet, fetchDemoDatabase, fetchDemoSet } from '../db/demo';
 import type { RowsView } from '../state/correction.svelte';
 import { type DatabaseState, database } from '../state/database.svelte';
+import { loadAnalyzer } from '../state/sql-check.svelte';
 
 /** Where the demo is: nothing yet, loading the set and database, ready, or unavailable. */
 export type DemoStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -55,11 +56,7 @@ export class DemoState {
     this.correctRows = undefined;
     if (!question || !this.db.schema) return;
     const schema = this.db.schema;
-    const [{ initSqlParser }, { analyzeForApp }] = await Promise.all([
-      import('../../core/sql/parse'),
-      import('../../core/sr/analyze-for-app'),
-    ]);
-    await initSqlParser();
+    const analyzeForApp = await loadAnalyzer();
     if (this.chosen !== question) return;
     this.analysis = analyzeForApp(question.wrongSql, schema);
     await this.rows(question.wrongSql, (v) => {
