@@ -9,14 +9,17 @@ import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import { QueryError, QueryRefusedError } from '../src/core/db/errors';
 import { DEFAULT_MAX_DB_BYTES, openCheckedDatabase } from '../src/core/db/open-check';
 import {
+  moreRowsThanSql,
   PROFILE_ROW_BOUND,
   profileCountsSql,
   profileExamplesSql,
+  valueLookupSql,
 } from '../src/core/db/profile-sql';
 import { checkReadOnly } from '../src/core/db/read-only';
 import type { Cell, ColumnProfile, QueryResult } from '../src/core/db/sql-database';
 import { schemaFromSqlite } from '../src/core/schema/from-sqlite';
 import type { Schema } from '../src/core/schema/schema';
+import type { ValueCheck } from '../src/core/sql/validate';
 
 /** Errors cross the worker boundary as `{ name, message }` so the page can rebuild them. */
 export interface WorkerFailure {
@@ -114,6 +117,30 @@ const api = {
       } finally {
         statement?.free();
       }
+    });
+  },
+
+  /**
+   * Whether each value occurs in its column: true, false, or null when it cannot tell (the
+   * table is longer than the scan bound and its first rows do not hold the value, the query
+   * failed, or `budgetMs` ran out). Bounded, so checking SQL as it is typed stays quick.
+   */
+  occurs(checks: ValueCheck[], budgetMs: number): Outcome<(boolean | null)[]> {
+    return outcome(() => {
+      const database = open();
+      const started = performance.now();
+      const longer = new Map<string, boolean>();
+      return checks.map(({ table, column, value }) => {
+        if (performance.now() - started > budgetMs) return null;
+        try {
+          if (database.exec(valueLookupSql(table, column), [value])[0]?.values.length) return true;
+          if (!longer.has(table))
+            longer.set(table, database.exec(moreRowsThanSql(table))[0]?.values[0]?.[0] === 1);
+          return longer.get(table) ? null : false;
+        } catch {
+          return null;
+        }
+      });
     });
   },
 

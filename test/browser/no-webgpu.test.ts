@@ -81,6 +81,13 @@ describe('browser: without WebGPU', () => {
       /df1 = df\.where\(element = Album\.Title, filter = 'like A%'\)\s*res = df1\.select\(Artist\.Name\)/,
     );
 
+    // A value looked up in the data (in the page's SQL worker): where it actually occurs.
+    await editor.fill("SELECT Name FROM Artist WHERE Name = 'Rock'");
+    await check.getByTestId('sql-values').waitFor();
+    expect(await check.getByTestId('sql-values').textContent()).toBe(
+      "'Rock' never occurs in Artist.Name; it occurs in Genre.Name",
+    );
+
     // A syntax error says so, and nothing is checked.
     await editor.fill('SELECT Name FROM Artist WHERE');
     await check.getByTestId('sql-syntax').waitFor();

@@ -15,6 +15,7 @@ import {
   type SqlDatabase,
 } from '../../core/db/sql-database';
 import type { Schema } from '../../core/schema/schema';
+import type { ValueCheck } from '../../core/sql/validate';
 
 const ERRORS: Record<string, new (message: string) => DbError> = {
   DbFileError: DbOpenError,
@@ -33,6 +34,10 @@ function unwrap<T>(result: Outcome<T>): T {
 /** Time allowed for opening a file and for profiling one table. */
 const OPEN_TIMEOUT_MS = 60_000;
 const PROFILE_TIMEOUT_MS = 15_000;
+/** Time the worker spends on one batch of value lookups before answering "cannot tell". */
+const LOOKUP_BUDGET_MS = 1_000;
+/** Backstop for a batch of lookups (each scans a bounded number of rows). */
+const LOOKUP_TIMEOUT_MS = 5_000;
 
 /**
  * The page's side of the sql.js worker. It keeps the database bytes so a query that runs
@@ -176,6 +181,12 @@ export class SqlClient implements SqlDatabase {
   async profile(table: string): Promise<ColumnProfile[]> {
     if (!this.bytes) throw new QueryError('no database is open');
     return this.guarded(PROFILE_TIMEOUT_MS, (api) => api.profile(table));
+  }
+
+  /** Whether values occur in columns (see the worker's `occurs`); null where it cannot tell. */
+  async occurs(checks: ValueCheck[], budgetMs = LOOKUP_BUDGET_MS): Promise<(boolean | null)[]> {
+    if (!this.bytes) throw new QueryError('no database is open');
+    return this.guarded(LOOKUP_TIMEOUT_MS, (api) => api.occurs(checks, budgetMs));
   }
 
   /** Closes the database and stops the worker. */

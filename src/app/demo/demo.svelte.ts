@@ -56,7 +56,7 @@ export class DemoState {
     this.correctRows = undefined;
     if (!question || !this.db.schema) return;
     const schema = this.db.schema;
-    const analyzeForApp = await loadAnalyzer();
+    const { analyzeForApp } = await loadAnalyzer();
     if (this.chosen !== question) return;
     this.analysis = analyzeForApp(question.wrongSql, schema);
     await this.rows(question.wrongSql, (v) => {

@@ -5,6 +5,7 @@ import {
 } from '../../core/db/open-check';
 import type { ColumnProfile, QueryLimits, QueryResult } from '../../core/db/sql-database';
 import type { Schema } from '../../core/schema/schema';
+import type { ValueCheck } from '../../core/sql/validate';
 import { SqlClient } from '../db/sql-client';
 import { forgetDatabase, loadDatabase, saveDatabase } from '../db/stored-database';
 
@@ -120,6 +121,11 @@ export class DatabaseState {
       if (this.status !== 'open') return;
       await this.profile(table.name);
     }
+  }
+
+  /** Whether values occur in columns: true, false, or null where it cannot tell. */
+  async occurs(checks: ValueCheck[]): Promise<(boolean | null)[]> {
+    return this.client.occurs(checks);
   }
 
   async query(sql: string, limits?: Partial<QueryLimits>): Promise<QueryResult> {

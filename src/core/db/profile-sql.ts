@@ -25,3 +25,16 @@ export function profileExamplesSql(
   const c = quoteIdent(column);
   return `SELECT DISTINCT v FROM (SELECT ${c} AS v FROM ${quoteIdent(table)} LIMIT ${bound}) WHERE v IS NOT NULL LIMIT ${n}`;
 }
+
+/** Rows a value lookup scans at most, so checking SQL as it is typed stays quick. */
+export const LOOKUP_ROW_BOUND = 200_000;
+
+/** The bounded query finding whether a value (parameter 1) occurs in a column. */
+export function valueLookupSql(table: string, column: string, bound = LOOKUP_ROW_BOUND): string {
+  return `SELECT 1 FROM (SELECT ${quoteIdent(column)} AS v FROM ${quoteIdent(table)} LIMIT ${bound}) WHERE v = ? LIMIT 1`;
+}
+
+/** The bounded query telling whether a table has more than `bound` rows (1 if so). */
+export function moreRowsThanSql(table: string, bound = LOOKUP_ROW_BOUND): string {
+  return `SELECT count(*) > ${bound} FROM (SELECT 1 FROM ${quoteIdent(table)} LIMIT ${bound + 1})`;
+}

@@ -9,7 +9,13 @@ import { SqlParseError } from './errors';
 import { checkSqlSyntax, initSqlParser, parseSql } from './parse';
 import { printQuery } from './print';
 import { suggestNames } from './suggest';
-import { checkWithSqlite, validateSql } from './validate';
+import {
+  checkWithSqlite,
+  occursIn,
+  type ValueCheck,
+  validateSql,
+  valueHintsAsync,
+} from './validate';
 
 const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
 const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')) as {
@@ -88,6 +94,30 @@ describe('validateSql', () => {
     expect(v.valueHints).toHaveLength(1);
     expect(v.valueHints[0]!.foundIn).toContain('singer.Country');
     expect(validateSql('SELECT FROM', schema).syntaxError).toBeDefined();
+  });
+
+  it('finds the same hints with lookups answered asynchronously, and none it cannot tell', async () => {
+    const country = String(db.exec('SELECT Country FROM singer LIMIT 1')[0]!.values[0]![0]);
+    const sql = `SELECT s.Name FROM singer s JOIN concert c WHERE s.Name = '${country}' AND c.Theme = 'nowhere at all'`;
+    const asked: ValueCheck[][] = [];
+    const hints = await valueHintsAsync(sql, schema, async (checks) => {
+      asked.push(checks);
+      return checks.map((c) => occursIn(db, c));
+    });
+    expect(hints).toEqual(validateSql(sql, schema, db).valueHints);
+    expect(hints.map((h) => [h.column, h.foundIn])).toEqual([
+      ['singer.Name', ['singer.Country']],
+      ['concert.Theme', []],
+    ]);
+    // Batches: the two literals in their columns, then the query's other text columns for
+    // both, then the other tables' text columns for the one found nowhere yet.
+    expect(asked.map((b) => b.length)).toEqual([2, expect.any(Number), expect.any(Number)]);
+    expect(asked[2]!.every((c) => c.value === 'nowhere at all')).toBe(true);
+    // A lookup that cannot tell (null) gives no hint: it is not known to be missing.
+    expect(await valueHintsAsync(sql, schema, async (checks) => checks.map(() => null))).toEqual(
+      [],
+    );
+    expect(await valueHintsAsync('SELECT FROM', schema, async () => [])).toEqual([]);
   });
 });
 

@@ -73,19 +73,83 @@ function literalHints(
   schema: Schema,
   db: Pick<SqliteLike, 'exec'>,
 ): ValueHint[] {
-  const hints: ValueHint[] = [];
+  const search = valueHintSearch(query, analysis, schema);
+  let step = search.next();
+  while (!step.done) step = search.next(step.value.map((c) => occursIn(db, c)));
+  return step.value;
+}
+
+/** Whether `value` occurs in `table.column` (an exact lookup; false when the query fails). */
+export function occursIn(db: Pick<SqliteLike, 'exec'>, check: ValueCheck): boolean {
+  try {
+    const rows = db.exec(
+      `SELECT 1 FROM ${quoteName(check.table)} WHERE ${quoteName(check.column)} = ? LIMIT 1`,
+      [check.value],
+    );
+    return (rows[0]?.values.length ?? 0) > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** One lookup of the value-hint search: does `value` occur in `table.column`? */
+export interface ValueCheck {
+  table: string;
+  column: string;
+  value: string;
+}
+
+/**
+ * Value hints with lookups answered asynchronously (the app's database lives in a worker).
+ * `occurs` answers a batch of checks: true, false, or null when it could not tell (a table
+ * too large to scan, a time budget spent); a hint is only given on a definite false.
+ */
+export async function valueHintsAsync(
+  sql: string,
+  schema: Schema,
+  occurs: (checks: ValueCheck[]) => Promise<(boolean | null)[]>,
+): Promise<ValueHint[]> {
+  let query: SqlQuery;
+  try {
+    query = parseSql(sql);
+  } catch {
+    return [];
+  }
+  const search = valueHintSearch(query, analyzeSql(query, schema), schema);
+  let step = search.next();
+  while (!step.done) step = search.next(await occurs(step.value));
+  return step.value;
+}
+
+/**
+ * The search behind value hints, as batches of lookups (yielded) whose answers come back
+ * in: first each string literal compared with a column (`=`), in its own column; for those
+ * not found, the text columns of the query's tables; for those still not found anywhere,
+ * the text columns of the other tables (the first 5 that hold it). At most 10 literals.
+ * An unknown answer (null) counts as found in its own column and as not found elsewhere.
+ */
+export function* valueHintSearch(
+  query: SqlQuery,
+  analysis: SqlAnalysis,
+  schema: Schema,
+): Generator<ValueCheck[], ValueHint[], (boolean | null)[]> {
+  const compared: ValueCheck[] = [];
   const seen = new Set<string>();
-  const occurs = (table: string, column: string, value: string): boolean => {
-    try {
-      const rows = db.exec(
-        `SELECT 1 FROM ${quoteName(table)} WHERE ${quoteName(column)} = ? LIMIT 1`,
-        [value],
-      );
-      return (rows[0]?.values.length ?? 0) > 0;
-    } catch {
-      return false;
-    }
-  };
+  walkQuery(query, (e: SqlExpr) => {
+    if (e.k !== 'binary' || e.op !== '=') return;
+    const [col, lit] = e.left.k === 'column' ? [e.left, e.right] : [e.right, e.left];
+    if (col.k !== 'column' || lit.k !== 'literal' || lit.type !== 'string') return;
+    const r = analysis.resolve(col);
+    if (r?.kind !== 'table') return;
+    const key = `${r.table}.${r.column}=${lit.value}`;
+    if (seen.has(key) || compared.length >= 10) return;
+    seen.add(key);
+    compared.push({ table: r.table, column: r.column, value: lit.value });
+  });
+  if (!compared.length) return [];
+  const own = yield compared;
+  const missing = compared.filter((_, i) => own[i] === false);
+  if (!missing.length) return [];
   const textColumns = (tables: string[]) =>
     schema.tables
       .filter((t) => tables.includes(t.name))
@@ -94,35 +158,37 @@ function literalHints(
           .filter((c) => c.type === '' || /char|text|clob|string/i.test(c.type))
           .map((c) => [t.name, c.name] as const),
       );
-  const visit = (e: SqlExpr) => {
-    if (e.k !== 'binary' || e.op !== '=') return;
-    const [col, lit] = e.left.k === 'column' ? [e.left, e.right] : [e.right, e.left];
-    if (col.k !== 'column' || lit.k !== 'literal' || lit.type !== 'string') return;
-    const r = analysis.resolve(col);
-    if (r?.kind !== 'table') return;
-    const key = `${r.table}.${r.column}=${lit.value}`;
-    if (seen.has(key) || hints.length >= 10) return;
-    seen.add(key);
-    if (occurs(r.table, r.column, lit.value)) return;
-    let foundIn = textColumns(analysis.tables)
-      .filter(([t, c]) => !(t === r.table && c === r.column) && occurs(t, c, lit.value))
-      .map(([t, c]) => `${t}.${c}`);
-    if (!foundIn.length) {
-      const others = schema.tables.map((t) => t.name).filter((t) => !analysis.tables.includes(t));
-      foundIn = textColumns(others)
-        .filter(([t, c]) => occurs(t, c, lit.value))
-        .slice(0, 5)
-        .map(([t, c]) => `${t}.${c}`);
-    }
-    hints.push({
-      column: `${r.table}.${r.column}`,
-      value: lit.value,
+  /** For each literal, the columns among `columns` that hold it (one batch for all). */
+  function* lookIn(
+    literals: ValueCheck[],
+    columns: (l: ValueCheck) => (readonly [string, string])[],
+  ): Generator<ValueCheck[], string[][], (boolean | null)[]> {
+    const checks = literals.map((l) =>
+      columns(l).map(([table, column]) => ({ table, column, value: l.value })),
+    );
+    const answers = yield checks.flat();
+    let at = 0;
+    return checks.map((list) =>
+      list.filter(() => answers[at++] === true).map((c) => `${c.table}.${c.column}`),
+    );
+  }
+  const found = yield* lookIn(missing, (l) =>
+    textColumns(analysis.tables).filter(([t, c]) => !(t === l.table && c === l.column)),
+  );
+  const others = schema.tables.map((t) => t.name).filter((t) => !analysis.tables.includes(t));
+  const nowhere = missing.filter((_, i) => found[i]!.length === 0);
+  const elsewhere = nowhere.length ? yield* lookIn(nowhere, () => textColumns(others)) : [];
+  return missing.map((l, i) => {
+    const j = nowhere.indexOf(l);
+    const foundIn = j >= 0 ? elsewhere[j]!.slice(0, 5) : found[i]!;
+    const where = `${l.table}.${l.column}`;
+    return {
+      column: where,
+      value: l.value,
       foundIn,
       message: foundIn.length
-        ? `'${lit.value}' never occurs in ${r.table}.${r.column}; it occurs in ${foundIn.join(', ')}`
-        : `'${lit.value}' never occurs in ${r.table}.${r.column}`,
-    });
-  };
-  walkQuery(query, visit);
-  return hints;
+        ? `'${l.value}' never occurs in ${where}; it occurs in ${foundIn.join(', ')}`
+        : `'${l.value}' never occurs in ${where}`,
+    };
+  });
 }
