@@ -1,3 +1,4 @@
+import type { CommandDoc } from './args';
 import { checkDbCommand } from './commands/check-db';
 import { conformanceCommand } from './commands/conformance';
 import { correctCommand } from './commands/correct';
@@ -6,9 +7,11 @@ import { roundtripCommand } from './commands/roundtrip';
 import { runCommand } from './commands/run';
 import { srBenchCommand } from './commands/sr-bench';
 
-/** A CLI command: `run` gets the arguments after the command name, returns the exit code. */
-export interface Command {
-  summary: string;
+/**
+ * A CLI command: `run` gets the arguments after the command name, returns the exit code;
+ * `options` is what it parses and what `--help` lists.
+ */
+export interface Command extends CommandDoc {
   run(args: string[]): Promise<number>;
 }
 

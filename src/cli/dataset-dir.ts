@@ -7,6 +7,7 @@ import {
   LAYOUT,
   parseDatasetItems,
 } from '../core/eval/dataset';
+import type { OptionSpec } from './args';
 import { CliError } from './cli-error';
 
 /** A dataset folder in the BIRD or Spider layout. */
@@ -19,6 +20,22 @@ export interface DatasetDir {
   /** The `.sqlite` files of a database folder (every one, as Spider test suites use). */
   databaseFiles(dbId: string): string[];
 }
+
+/** The `--dataset` and `--format` options of the commands that read a dataset folder. */
+export const DATASET_OPTIONS = {
+  dataset: {
+    type: 'string',
+    arg: 'DIR',
+    required: true,
+    help: 'BIRD layout (dev.json, dev_tables.json, dev_databases/<db>/<db>.sqlite) or Spider layout (dev.json, tables.json, database/<db>/<db>.sqlite)',
+  },
+  format: {
+    type: 'string',
+    arg: 'bird|spider',
+    required: true,
+    help: 'the layout of --dataset, and the scoring rule of its official evaluator',
+  },
+} as const satisfies OptionSpec;
 
 /** Parses `--format`. */
 export function datasetFormat(value: string | undefined, command: string): DatasetFormat {

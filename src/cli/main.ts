@@ -1,18 +1,29 @@
 #!/usr/bin/env node
-import { CliError } from './cli-error';
 /**
  * `npm run -s share -- <command> [options]`: the Node entry point of share-web.
  * JSON results go to stdout alone; progress and logs go to stderr.
  */
+import { commandHelp } from './args';
+import { CliError } from './cli-error';
 import { COMMANDS } from './commands';
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
-  return `usage: npm run -s share -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  return (
+    `usage: npm run -s share -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n` +
+    'npm run -s share -- <command> --help lists the options of one command.\n'
+  );
+}
+
+/** `--help` or `-h` among a command's arguments (not after `--`, which ends the options). */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name ? 0 : 2;
@@ -21,6 +32,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`share: unknown command "${name}"\n\n${usage()}`);
     return 2;
+  }
+  if (asksForHelp(rest)) {
+    process.stdout.write(commandHelp(name, command));
+    return 0;
   }
   return command.run(rest);
 }

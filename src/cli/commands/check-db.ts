@@ -10,6 +10,7 @@ import {
   type OpenCheckResult,
   readSqliteHeader,
 } from '../../core/db/open-check';
+import { helpHint, type OptionSpec } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
 
@@ -26,11 +27,23 @@ export interface CheckDbEntry {
 
 const HEADER_READ_BYTES = 4096;
 
+const OPTIONS = {
+  'max-mb': {
+    type: 'string',
+    arg: 'N',
+    help: `the size budget in MB, as the app's (default ${DEFAULT_MAX_DB_BYTES / 1024 / 1024})`,
+  },
+  json: {
+    type: 'boolean',
+    help: 'print one JSON list on stdout: per file ok, and problem and message or warnings',
+  },
+} as const satisfies OptionSpec;
+
 // Positionals are file names (any characters; put them after `--` if one starts with "-").
 const parse = (args: string[]) =>
   parseArgs({
     args,
-    options: { 'max-mb': { type: 'string' }, json: { type: 'boolean' } },
+    options: { 'max-mb': { type: OPTIONS['max-mb'].type }, json: { type: OPTIONS.json.type } },
     strict: true,
     allowPositionals: true,
   });
@@ -55,15 +68,18 @@ function reasonOf(error: unknown): string {
 
 export const checkDbCommand: Command = {
   summary: 'check SQLite files the way the app opens them (header, size budget, integrity)',
+  options: OPTIONS,
+  operands: 'FILE…',
   async run(args) {
     let parsed: ReturnType<typeof parse>;
     try {
       parsed = parse(args);
     } catch (error) {
-      throw new CliError(`check-db: ${(error as Error).message}`);
+      throw new CliError(`check-db: ${(error as Error).message} ${helpHint('check-db')}`);
     }
     const { values: opts, positionals: files } = parsed;
-    if (files.length === 0) throw new CliError('check-db: name at least one file');
+    if (files.length === 0)
+      throw new CliError(`check-db: name at least one file ${helpHint('check-db')}`);
     let maxBytes = DEFAULT_MAX_DB_BYTES;
     if (opts['max-mb'] !== undefined) {
       const mb = Number(opts['max-mb']);

@@ -1,17 +1,24 @@
 import { runConformance } from '../../core/reference/conformance';
 import { STAGES } from '../../core/share/stages';
-import { parseOptions, required } from '../args';
+import { type OptionSpec, parseOptions, required } from '../args';
 import type { Command } from '../commands';
 import { loadReferenceDir } from '../reference-dir';
 
+const OPTIONS = {
+  reference: {
+    type: 'string',
+    arg: 'DIR',
+    required: true,
+    help: 'a recorded SHARE run: dev.json, tables.json and any of the stage files (the layout of ../shared/data/share-reference/<set>/)',
+  },
+  json: { type: 'boolean', help: 'print one JSON object on stdout instead of a table' },
+} as const satisfies OptionSpec;
+
 export const conformanceCommand: Command = {
   summary: 'replay a recorded SHARE run and compare every prompt we build with the recorded one',
+  options: OPTIONS,
   async run(args) {
-    const opts = parseOptions(
-      args,
-      { reference: { type: 'string' }, json: { type: 'boolean' } },
-      'conformance',
-    );
+    const opts = parseOptions(args, OPTIONS, 'conformance');
     const ref = loadReferenceDir(required(opts.reference, 'reference', 'conformance'));
     const tty = process.stderr.isTTY;
     const report = await runConformance(ref, (done, total) => {

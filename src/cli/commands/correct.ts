@@ -5,19 +5,27 @@ import { schemaForDb } from '../../core/schema/from-tables-json';
 import type { Schema } from '../../core/schema/schema';
 import { correct } from '../../core/share/pipeline';
 import { STAGE_TITLE } from '../../core/share/stages';
-import { integer, parseOptions, required } from '../args';
+import { integer, type OptionSpec, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
 import { loadReferenceDir } from '../reference-dir';
 
+const OPTIONS = {
+  reference: {
+    type: 'string',
+    arg: 'DIR',
+    required: true,
+    help: 'a recorded SHARE run (the layout of ../shared/data/share-reference/<set>/)',
+  },
+  idx: { type: 'string', arg: 'N', required: true, help: "the item's idx in its dev.json" },
+  prompts: { type: 'boolean', help: "also print each stage's prompt and the recorded response" },
+} as const satisfies OptionSpec;
+
 export const correctCommand: Command = {
   summary: 'run one item of a recorded set through the pipeline and print its event stream',
+  options: OPTIONS,
   async run(args) {
-    const opts = parseOptions(
-      args,
-      { reference: { type: 'string' }, idx: { type: 'string' }, prompts: { type: 'boolean' } },
-      'correct',
-    );
+    const opts = parseOptions(args, OPTIONS, 'correct');
     const ref = loadReferenceDir(required(opts.reference, 'reference', 'correct'));
     const idx = integer(opts.idx, 'idx', 'correct');
     const item = ref.items.find((i) => i.idx === idx);

@@ -1,30 +1,43 @@
 import { readFileSync } from 'node:fs';
 import { DatasetError } from '../../core/eval/dataset';
-import { evaluate, formatReport } from '../../core/eval/evaluate';
+import { DEFAULT_TIMEOUT_MS, evaluate, formatReport } from '../../core/eval/evaluate';
 import { type Predictions, parsePredictions } from '../../core/eval/predictions';
-import { integer, parseOptions, required } from '../args';
+import { integer, type OptionSpec, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
-import { datasetFormat, loadDatasetDir } from '../dataset-dir';
+import { DATASET_OPTIONS, datasetFormat, loadDatasetDir } from '../dataset-dir';
 import { ProgressBar } from '../progress';
 import { WorkerSqlRunner } from '../worker-sql-runner';
 
+const OPTIONS = {
+  ...DATASET_OPTIONS,
+  pred: {
+    type: 'string',
+    arg: 'FILE',
+    required: true,
+    help: 'the predicted SQL: BIRD JSON keyed by item index, as the official evaluator reads it, or one SQL per line',
+  },
+  json: {
+    type: 'boolean',
+    help: 'print one JSON object {"total", "correct", "ex", …, "items"} on stdout instead of a table',
+  },
+  'timeout-ms': {
+    type: 'string',
+    arg: 'MS',
+    help: `time limit per item; past it the item is wrong (default ${DEFAULT_TIMEOUT_MS.bird} for BIRD, ${DEFAULT_TIMEOUT_MS.spider} for Spider)`,
+  },
+  'keep-distinct': {
+    type: 'boolean',
+    help: 'Spider: keep DISTINCT, which the test-suite rule removes before comparing',
+  },
+  jobs: { type: 'string', arg: 'N', help: 'worker threads running queries (default 1)' },
+} as const satisfies OptionSpec;
+
 export const evalCommand: Command = {
   summary: 'execution accuracy of predicted SQL, item by item as the official BIRD/Spider scripts',
+  options: OPTIONS,
   async run(args) {
-    const opts = parseOptions(
-      args,
-      {
-        dataset: { type: 'string' },
-        format: { type: 'string' },
-        pred: { type: 'string' },
-        json: { type: 'boolean' },
-        'timeout-ms': { type: 'string' },
-        'keep-distinct': { type: 'boolean' },
-        jobs: { type: 'string' },
-      },
-      'eval',
-    );
+    const opts = parseOptions(args, OPTIONS, 'eval');
     const format = datasetFormat(opts.format, 'eval');
     const dataset = loadDatasetDir(required(opts.dataset, 'dataset', 'eval'), format, 'eval');
     const predFile = required(opts.pred, 'pred', 'eval');

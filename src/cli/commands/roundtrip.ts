@@ -10,7 +10,7 @@ import {
   type RunResult,
   translateRoundtrip,
 } from '../../core/sr/roundtrip';
-import { integer, parseOptions, required } from '../args';
+import { integer, type OptionSpec, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
 import { ProgressBar } from '../progress';
@@ -33,21 +33,38 @@ function readJson<T>(path: string): T {
 /** Default time limit for each query of a round trip (the original and the compiled one). */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+const OPTIONS = {
+  spider: {
+    type: 'string',
+    arg: 'DIR',
+    required: true,
+    help: 'a folder in Spider layout: dev.json, tables.json, database/<db>/<db>.sqlite',
+  },
+  json: {
+    type: 'boolean',
+    help: 'print one JSON object {"total", "compiled", "executionMatch"} on stdout',
+  },
+  verbose: {
+    type: 'boolean',
+    help: 'print every miss with its SQL, SR and compiled SQL on stderr',
+  },
+  'keep-joins': {
+    type: 'boolean',
+    help: "compile with the query's own join keys, as the fast preset does, instead of inferring them from foreign keys",
+  },
+  'timeout-ms': {
+    type: 'string',
+    arg: 'MS',
+    help: `time limit of each query (the gold one and the compiled one); a query past it is a miss (default ${DEFAULT_TIMEOUT_MS})`,
+  },
+} as const satisfies OptionSpec;
+
 export const roundtripCommand: Command = {
   summary:
     'send every gold query of a Spider-layout folder through SQL → SR → SQL and compare results',
+  options: OPTIONS,
   async run(args) {
-    const opts = parseOptions(
-      args,
-      {
-        spider: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        'keep-joins': { type: 'boolean' },
-        'timeout-ms': { type: 'string' },
-      },
-      'roundtrip',
-    );
+    const opts = parseOptions(args, OPTIONS, 'roundtrip');
     const dir = resolve(required(opts.spider, 'spider', 'roundtrip'));
     const timeoutMs = integer(opts['timeout-ms'], 'timeout-ms', 'roundtrip', DEFAULT_TIMEOUT_MS);
     if (timeoutMs <= 0)

@@ -22,10 +22,10 @@ import {
   deterministicSqlToSr,
   deterministicSrToSql,
 } from '../../core/sr/deterministic-stages';
-import { integer, parseOptions, required } from '../args';
+import { integer, type OptionSpec, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
-import { datasetFormat, loadDatasetDir } from '../dataset-dir';
+import { DATASET_OPTIONS, datasetFormat, loadDatasetDir } from '../dataset-dir';
 import { htmlReport } from '../html-report';
 import { ProgressBar } from '../progress';
 import {
@@ -38,34 +38,110 @@ import {
 import { WorkerSqlRunner } from '../worker-sql-runner';
 
 const OPTIONS = {
-  dataset: { type: 'string' },
-  format: { type: 'string' },
-  baseline: { type: 'string' },
-  'base-url': { type: 'string' },
-  'base-url-bam': { type: 'string' },
-  'base-url-sam': { type: 'string' },
-  'base-url-lom': { type: 'string' },
-  'base-url-generator': { type: 'string' },
-  'api-key': { type: 'string' },
-  'model-bam': { type: 'string' },
-  'model-sam': { type: 'string' },
-  'model-lom': { type: 'string' },
-  'model-generator': { type: 'string' },
-  out: { type: 'string' },
-  concurrency: { type: 'string' },
-  resume: { type: 'boolean' },
-  preset: { type: 'string' },
-  limit: { type: 'string' },
-  'column-meaning': { type: 'string' },
-  'final-sql-key': { type: 'string' },
-  'generator-max-tokens': { type: 'string' },
-  'price-input': { type: 'string' },
-  'price-output': { type: 'string' },
-  'timeout-ms': { type: 'string' },
-  'request-timeout-s': { type: 'string' },
-  retries: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+  ...DATASET_OPTIONS,
+  baseline: {
+    type: 'string',
+    arg: 'FILE',
+    required: true,
+    help: 'the SQL to correct: BIRD JSON keyed by item index (kept raw, suffix and all) or one SQL per line',
+  },
+  'base-url': {
+    type: 'string',
+    arg: 'URL',
+    help: 'the OpenAI-compatible server of every model, e.g. http://127.0.0.1:8000/v1',
+  },
+  'base-url-bam': {
+    type: 'string',
+    arg: 'URL',
+    help: 'the server of BAM, instead of --base-url',
+  },
+  'base-url-sam': {
+    type: 'string',
+    arg: 'URL',
+    help: 'the server of SAM, instead of --base-url',
+  },
+  'base-url-lom': {
+    type: 'string',
+    arg: 'URL',
+    help: 'the server of LOM, instead of --base-url',
+  },
+  'base-url-generator': {
+    type: 'string',
+    arg: 'URL',
+    help: 'the server of the generator, instead of --base-url',
+  },
+  'api-key': {
+    type: 'string',
+    arg: 'KEY',
+    help: 'bearer token for the servers (default $OPENAI_API_KEY)',
+  },
+  'model-bam': { type: 'string', arg: 'ID', required: true, help: 'the served model id of BAM' },
+  'model-sam': { type: 'string', arg: 'ID', required: true, help: 'the served model id of SAM' },
+  'model-lom': { type: 'string', arg: 'ID', required: true, help: 'the served model id of LOM' },
+  'model-generator': {
+    type: 'string',
+    arg: 'ID',
+    help: "the model that writes the final SQL; without it the run stops after writing stage 5's prompts",
+  },
+  out: {
+    type: 'string',
+    arg: 'DIR',
+    required: true,
+    help: 'where the stage files, checkpoints, share_report.json and report.html go',
+  },
+  concurrency: { type: 'string', arg: 'N', help: 'requests in flight (default 8)' },
+  resume: {
+    type: 'boolean',
+    help: "continue a stopped run in --out from its checkpoints (or from the reference pipeline's stage files)",
+  },
+  preset: {
+    type: 'string',
+    arg: 'faithful|fast',
+    help: 'faithful (default): the reference protocol; fast: stages 1, 2 and 5 without a model where possible',
+  },
+  limit: { type: 'string', arg: 'N', help: 'only the first N items' },
+  'column-meaning': {
+    type: 'string',
+    arg: 'FILE',
+    help: 'column meanings JSON (default DIR/column_meaning.json when present)',
+  },
+  'final-sql-key': {
+    type: 'string',
+    arg: 'idx|question_id',
+    help: 'the keys of final_sql.json (default idx)',
+  },
+  'generator-max-tokens': {
+    type: 'string',
+    arg: 'N',
+    help: "the most tokens of the generator's answer (default 1024)",
+  },
+  'price-input': {
+    type: 'string',
+    arg: 'USD',
+    help: 'price per million input tokens, for the report',
+  },
+  'price-output': {
+    type: 'string',
+    arg: 'USD',
+    help: 'price per million output tokens, for the report',
+  },
+  'timeout-ms': {
+    type: 'string',
+    arg: 'MS',
+    help: 'time limit per item when scoring EX before and after (default 30000 BIRD, 60000 Spider)',
+  },
+  'request-timeout-s': {
+    type: 'string',
+    arg: 'S',
+    help: 'time limit of one request (default 600)',
+  },
+  retries: {
+    type: 'string',
+    arg: 'N',
+    help: 'retries of a request the server failed, waiting twice as long each time from 1 s (default 3)',
+  },
+  json: { type: 'boolean', help: 'print the run summary (as share_report.json) on stdout' },
+} as const satisfies OptionSpec;
 
 const output = (o: DeterministicOutcome): string | undefined => (o.ok ? o.output : undefined);
 
@@ -107,6 +183,7 @@ function price(value: string | undefined, flag: string): number | undefined {
 
 export const runCommand: Command = {
   summary: 'SHARE over a whole dataset against an OpenAI-compatible server (vLLM), stage by stage',
+  options: OPTIONS,
   async run(args) {
     const opts = parseOptions(args, OPTIONS, 'run');
     const format = datasetFormat(opts.format, 'run');

@@ -1,19 +1,33 @@
 import { initSqlParser } from '../../core/sql/parse';
 import { runSrBench } from '../../core/sr/reference-bench';
-import { parseOptions, required } from '../args';
+import { type OptionSpec, parseOptions, required } from '../args';
 import type { Command } from '../commands';
 import { loadReferenceDir } from '../reference-dir';
 
 const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
 
+const OPTIONS = {
+  reference: {
+    type: 'string',
+    arg: 'DIR',
+    required: true,
+    help: 'a recorded SHARE run (the layout of ../shared/data/share-reference/<set>/)',
+  },
+  json: {
+    type: 'boolean',
+    help: 'print one JSON object {"parse", "mask", "sqlToSr"} on stdout instead of a table',
+  },
+  verbose: {
+    type: 'boolean',
+    help: 'print every miss (SR that does not parse, masks and SR that differ) on stderr',
+  },
+} as const satisfies OptionSpec;
+
 export const srBenchCommand: Command = {
   summary: 'measure SR parsing, deterministic masking and SQL→SR against a recorded SHARE run',
+  options: OPTIONS,
   async run(args) {
-    const opts = parseOptions(
-      args,
-      { reference: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
-      'sr-bench',
-    );
+    const opts = parseOptions(args, OPTIONS, 'sr-bench');
     const ref = loadReferenceDir(required(opts.reference, 'reference', 'sr-bench'), 'sr-bench');
     await initSqlParser();
     const report = runSrBench(ref, (miss) => {
