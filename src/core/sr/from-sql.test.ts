@@ -283,6 +283,28 @@ describe('sqlToSr (BAM style)', () => {
     ).toBe("df1 = df.where(element = orders.amount, filter = '> 5')\nres = df1.count()");
   });
 
+  it('reports copies of one table that the SQL tells apart and SR names alike', () => {
+    const approx = (sql: string) => sqlToSr(parseSql(sql), schema).approximations;
+    // A table joined to itself.
+    expect(
+      approx(
+        "SELECT c.name FROM customers c JOIN customers d ON c.city = d.city WHERE d.name = 'Ann'",
+      ),
+    ).toEqual(['2 copies of customers (c, d), both named customers']);
+    // Copies joined on different keys (the roles of eye and hair colour).
+    expect(
+      approx(
+        'SELECT o.amount FROM orders o JOIN customers a ON o.customer_id = a.id JOIN customers b ON o.id = b.id',
+      ),
+    ).toEqual(['2 copies of customers (a, b), both named customers']);
+    // Copies joined alike are interchangeable: nothing is lost.
+    expect(
+      approx(
+        'SELECT c.name FROM customers c JOIN orders a ON a.customer_id = c.id JOIN orders b ON b.customer_id = c.id WHERE a.amount > 5 AND b.amount < 2',
+      ),
+    ).toEqual([]);
+  });
+
   it('writes set operations over earlier results and reports what it only approximates', () => {
     expect(sr('SELECT name FROM customers UNION SELECT city FROM customers')).toBe(
       'tmp_res1 = df.select(customers.name)\ntmp_res2 = df.select(customers.city)\nres = tmp_res1.union(tmp_res2)',

@@ -20,9 +20,76 @@ export interface SqlToSrResult {
   sr: string;
   /** Constructs the SR cannot express faithfully (correlated subqueries, windows…). */
   approximations: string[];
+  /**
+   * Tables the SQL reads more than once in different roles (a self-join, eye and hair
+   * colour), which SR names alike: compiling a trajectory back cannot recover the roles.
+   */
+  readAsOne: string[];
 }
 
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group_concat']);
+
+type TableName = Extract<TableRef, { k: 'table' }>;
+
+/**
+ * The copies of one table that the SQL tells apart and SR cannot: a table joined to itself
+ * (`employee e JOIN employee m ON e.manager_id = m.id`), or copies joined on different keys
+ * (`colour e ON s.eye_colour_id = e.id`, `colour h ON s.hair_colour_id = h.id`). Copies
+ * joined alike (two `orders` of one customer) are interchangeable, so nothing is lost.
+ */
+function copiesToldApart(s: SqlSelect, keep: (r: TableRef) => boolean): TableName[][] {
+  const byTable = tableCopies(s, keep);
+  const tableOf = new Map<string, string>();
+  for (const [table, refs] of byTable)
+    for (const r of refs) tableOf.set((r.alias ?? r.name).toLowerCase(), table);
+  const copied = (alias: string) => (byTable.get(tableOf.get(alias) ?? '')?.length ?? 0) > 1;
+  const keysOf = new Map<string, Set<string>>();
+  const selfJoined = new Set<string>();
+  const conds = [
+    ...s.joins.flatMap((j) => (j.on ? conjuncts(j.on) : [])),
+    ...(s.where ? conjuncts(s.where) : []),
+  ];
+  for (const c of conds) {
+    const u = unnest(c);
+    if (u.k !== 'binary' || u.op !== '=') continue;
+    const [l, r] = [unnest(u.left), unnest(u.right)];
+    if (l.k !== 'column' || r.k !== 'column' || !l.table || !r.table) continue;
+    const [la, ra] = [l.table.toLowerCase(), r.table.toLowerCase()];
+    if (la === ra) continue;
+    if (copied(la) && tableOf.get(la) === tableOf.get(ra)) selfJoined.add(tableOf.get(la)!);
+    for (const [alias, col, other, otherCol] of [
+      [la, l.name, ra, r.name],
+      [ra, r.name, la, l.name],
+    ] as const) {
+      if (!copied(alias)) continue;
+      const key = `${col.toLowerCase()}=${tableOf.get(other) ?? other}.${otherCol.toLowerCase()}`;
+      keysOf.set(alias, (keysOf.get(alias) ?? new Set()).add(key));
+    }
+  }
+  const told: TableName[][] = [];
+  for (const [table, refs] of byTable) {
+    if (refs.length < 2) continue;
+    const keys = refs.map((r) =>
+      [...(keysOf.get((r.alias ?? r.name).toLowerCase()) ?? [])].sort().join(' '),
+    );
+    if (selfJoined.has(table) || keys.some((k) => k !== keys[0])) told.push(refs);
+  }
+  return told;
+}
+
+/** The table references of a SELECT's FROM and joins by table (lower case), in order. */
+function tableCopies(
+  s: SqlSelect,
+  keep: (r: TableRef) => boolean = () => true,
+): Map<string, TableName[]> {
+  const byTable = new Map<string, TableName[]>();
+  for (const r of [s.from, ...s.joins.map((j) => j.ref)]) {
+    if (r?.k !== 'table' || !keep(r)) continue;
+    const table = r.name.toLowerCase();
+    byTable.set(table, [...(byTable.get(table) ?? []), r]);
+  }
+  return byTable;
+}
 
 /**
  * Writes a query as an action trajectory in BAM's dominant style: one `where` step per
@@ -38,7 +105,11 @@ export function sqlToSr(query: SqlQuery, schema: Schema): SqlToSrResult {
   writer.compact = query.with.length > 0;
   const result = writer.query(query, 'res');
   if (result !== 'res') writer.emit(`res = ${result}`);
-  return { sr: writer.lines.join('\n'), approximations: [...new Set(writer.approximations)] };
+  return {
+    sr: writer.lines.join('\n'),
+    approximations: [...new Set(writer.approximations)],
+    readAsOne: [...writer.readAsOne],
+  };
 }
 
 const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -81,6 +152,7 @@ function equalsFilter(value: string): string {
 class Writer {
   lines: string[] = [];
   approximations: string[] = [];
+  readAsOne = new Set<string>();
   /** Chain all conditions of a frame in one step (BAM's style for queries with CTEs). */
   compact = false;
   private df = 0;
@@ -335,6 +407,15 @@ class Writer {
       cur = v;
     } else if (start?.k === 'table' && isCte(start)) {
       cur = this.ctes.get(start.name.toLowerCase())!;
+    }
+    // SR names columns by table, so copies of one table (a self-join, or one table in two
+    // roles: eye and hair colour) read as one, and which key each copy joined on is lost.
+    for (const refs of copiesToldApart(s, (r) => !isCte(r))) {
+      const names = refs.map((r) => r.alias ?? r.name).join(', ');
+      this.readAsOne.add(refs[0]!.name);
+      this.approximations.push(
+        `${refs.length} copies of ${refs[0]!.name} (${names}), ${refs.length === 2 ? 'both' : 'all'} named ${refs[0]!.name}`,
+      );
     }
     for (const j of s.joins) {
       if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref))
@@ -805,11 +886,9 @@ class Writer {
   ): { shared: SqlExpr[]; perCopy: SqlExpr[][] } | undefined {
     const tableOf = new Map<string, string>();
     const copies = new Map<string, number>();
-    for (const r of [s.from, ...s.joins.map((j) => j.ref)]) {
-      if (r?.k !== 'table') continue;
-      const table = r.name.toLowerCase();
-      tableOf.set((r.alias ?? r.name).toLowerCase(), table);
-      copies.set(table, (copies.get(table) ?? 0) + 1);
+    for (const [table, refs] of tableCopies(s)) {
+      for (const r of refs) tableOf.set((r.alias ?? r.name).toLowerCase(), table);
+      copies.set(table, refs.length);
     }
     if (![...copies.values()].some((n) => n > 1)) return undefined;
     const shared: SqlExpr[] = [];
