@@ -18,9 +18,9 @@ import { type ShareItem, stripBirdSuffix, withBirdSuffix } from '../../core/shar
 import { STAGE_ROLE, STAGES, type StageName } from '../../core/share/stages';
 import {
   type DeterministicOutcome,
+  deterministicFinalSql,
   deterministicMask,
   deterministicSqlToSr,
-  deterministicSrToSql,
 } from '../../core/sr/deterministic-stages';
 import { integer, type OptionSpec, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
@@ -150,8 +150,8 @@ const FAST_STAGES: DeterministicStages = {
   bam: async (item, schema) =>
     output(await deterministicSqlToSr(stripBirdSuffix(item.initialSql), schema)),
   mask: async (_item, schema, sr) => output(deterministicMask(sr, schema)),
-  generator: async (item, schema, sr) =>
-    output(await deterministicSrToSql(sr, schema, stripBirdSuffix(item.initialSql))),
+  generator: async (item, schema, sr, stage1Sr) =>
+    output(await deterministicFinalSql(sr, stage1Sr, stripBirdSuffix(item.initialSql), schema)),
 };
 
 /** What must not change between a run and its `--resume`. */

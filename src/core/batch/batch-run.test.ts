@@ -101,6 +101,33 @@ describe('runBatch', () => {
     }
   });
 
+  it("gives a deterministic stage 5 LOM's trajectory and the one read from the SQL", async () => {
+    const engine = new FakeEngine();
+    engine.answer = (stage, idx) =>
+      stage === 'lom'
+        ? `\`\`\`SR\ndf1 = df.where(element = singer.age, filter = '> ${idx}')\n\`\`\``
+        : '```SR\ndf1 = df.select(singer.name)\n```';
+    const seen: [string, string][] = [];
+    const outcome = await runBatch(items.slice(0, 2), {
+      engine,
+      models,
+      schemaFor: () => schema,
+      checkpoint: new MemoryCheckpoint(),
+      deterministic: {
+        bam: async (item) => `df1 = df.where(element = singer.age, filter = '> ${item.idx}')`,
+        generator: async (item, _schema, sr, stage1Sr) => {
+          seen.push([sr, stage1Sr]);
+          return sr === stage1Sr ? item.initialSql : undefined;
+        },
+      },
+    });
+    expect(seen).toEqual(
+      [0, 1].map((i) => Array(2).fill(`df1 = df.where(element = singer.age, filter = '> ${i}')`)),
+    );
+    expect([...outcome.finalSql!.values()]).toEqual([items[0]!.initialSql, items[1]!.initialSql]);
+    expect(engine.calls.map((c) => c.stage)).toEqual(['mask', 'mask', 'sam', 'sam', 'lom', 'lom']);
+  });
+
   it('does not ask again for items already in the checkpoint', async () => {
     const first = new FakeEngine();
     const checkpoint = new MemoryCheckpoint();

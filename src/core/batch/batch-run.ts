@@ -37,7 +37,13 @@ export interface StageResult {
 export type DeterministicStages = Partial<
   Record<
     'bam' | 'mask' | 'generator',
-    (item: ShareItem, schema: Schema, input: string) => Promise<string | undefined>
+    /** `input` is the previous stage's SR; `stage1Sr` the one read from the SQL (stage 1). */
+    (
+      item: ShareItem,
+      schema: Schema,
+      input: string,
+      stage1Sr: string,
+    ) => Promise<string | undefined>
   >
 >;
 
@@ -173,7 +179,8 @@ export async function runBatch(
       const input = previous ? extracted(previous, item.idx) : '';
       let output: string | undefined;
       try {
-        output = await det(item, schemaOf(item), input);
+        const stage1Sr = stage === 'bam' ? '' : extracted('bam', item.idx);
+        output = await det(item, schemaOf(item), input, stage1Sr);
       } catch {
         output = undefined;
       }

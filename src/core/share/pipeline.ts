@@ -2,12 +2,11 @@ import type { ChatEngine, ChatMessage, ChatUsage } from '../engine/chat-engine';
 import { EngineAbortError, EngineError } from '../engine/errors';
 import type { ColumnMeanings } from '../schema/column-meaning';
 import type { Schema, TableColumn } from '../schema/schema';
-import { sameSteps } from '../sr/compare';
 import {
   type DeterministicOutcome,
+  deterministicFinalSql,
   deterministicMask,
   deterministicSqlToSr,
-  deterministicSrToSql,
   estimateTokens,
 } from '../sr/deterministic-stages';
 import {
@@ -315,21 +314,12 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
     current = 'generator';
     const generatorPrompt = sr2sqlPrompt(item, schema, augmented, meanings, fixed.extracted);
     let finalSql: string | undefined;
-    if (options.srToSql === 'deterministic' && sameSteps(fixed.extracted, original.extracted)) {
-      finalSql = (yield* deterministicStage(
-        'generator',
-        generatorPrompt,
-        stripBirdSuffix(item.initialSql).trim(),
-        'sqlite',
-      )).extracted;
-      notes.push(
-        'generator: the corrected trajectory is the one read from the SQL; the SQL is kept as written',
-      );
-    } else if (options.srToSql === 'deterministic') {
-      const outcome = await deterministicSrToSql(
+    if (options.srToSql === 'deterministic') {
+      const outcome = await deterministicFinalSql(
         fixed.extracted,
-        schema,
+        original.extracted,
         stripBirdSuffix(item.initialSql),
+        schema,
       );
       if (outcome.ok) {
         finalSql = (yield* deterministicStage(
@@ -338,10 +328,11 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
           outcome.output,
           'sqlite',
         )).extracted;
+        notes.push(...outcome.notes.map((n) => `generator: ${n}`));
       } else if (deps.models.generator) fellBack('generator', outcome);
       else
         notes.push(
-          `generator: the corrected trajectory does not compile to SQL (${outcome.reason})`,
+          `generator: the corrected trajectory is not compiled to SQL (${outcome.reason})`,
         );
     }
     if (finalSql === undefined && deps.models.generator) {

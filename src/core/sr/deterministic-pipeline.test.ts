@@ -60,13 +60,14 @@ async function correctItem(
   engine: ChatEngine,
   options?: PipelineOptions,
   schema = schemaForDb(ref.tables, item.dbId),
+  withModels: typeof models | Omit<typeof models, 'generator'> = models,
 ) {
   let result: CorrectionResult | undefined;
   let error: string | undefined;
   for await (const e of correct(item, {
     engine,
     schema,
-    models,
+    models: withModels,
     options,
   })) {
     if (e.type === 'result') result = e.result;
@@ -84,23 +85,30 @@ async function run(options?: PipelineOptions, idx?: number) {
 /** Runs the fast preset with SAM and LOM answering the given SRs. */
 async function runScripted(
   idx: number | ShareItem,
-  answers: { sam: string; lom: string },
+  answers: { sam: string; lom: string; generator?: string },
   schema?: Schema,
+  withGenerator = true,
 ) {
   const stages: string[] = [];
   const engine: ChatEngine = {
     chat(req: ChatRequest): AsyncIterable<ChatChunk> {
       const stage = String(req.meta?.stage);
       stages.push(stage);
-      const text = stage === 'sam' || stage === 'lom' ? answers[stage] : 'no answer';
+      const text =
+        stage === 'sam' || stage === 'lom' || stage === 'generator'
+          ? (answers[stage] ?? 'no answer')
+          : 'no answer';
+      const fence = stage === 'generator' ? 'sqlite' : 'SR';
       return (async function* () {
-        yield { type: 'delta' as const, text: `\`\`\`SR\n${text}\n\`\`\`` };
+        yield { type: 'delta' as const, text: `\`\`\`${fence}\n${text}\n\`\`\`` };
         yield { type: 'done' as const };
       })();
     },
   };
   const item = typeof idx === 'number' ? ref.items.find((i) => i.idx === idx)! : idx;
-  return { ...(await correctItem(item, engine, FAST_OPTIONS, schema)), stages };
+  const { generator: _, ...withoutGenerator } = models;
+  const used = withGenerator ? models : withoutGenerator;
+  return { ...(await correctItem(item, engine, FAST_OPTIONS, schema, used)), stages };
 }
 
 /** An item on a Spider database (schema from Spider's tables.json), to correct with scripted answers. */
@@ -199,6 +207,50 @@ describe('pipeline stage options', () => {
     // Without the SQL's joins the schema decides, and takes the key that comes first.
     const alone = srToSql(corrected, schema);
     expect(alone.ok && alone.sql).toContain('Male_ID');
+  });
+
+  it('does not compile a correction of SQL that reads one table in two roles', async () => {
+    // Spider's flight_2: a flight has a source and a destination airport. The trajectory names
+    // both AIRPORTS; compiled back it would lose which city is which.
+    const { schema, item } = spiderItem(
+      'flight_2',
+      'How many flights go from Aberdeen to Ashley?',
+      'SELECT count(*) FROM FLIGHTS AS T1 JOIN AIRPORTS AS T2 ON T1.DestAirport = T2.AirportCode ' +
+        "JOIN AIRPORTS AS T3 ON T1.SourceAirport = T3.AirportCode WHERE T2.City = 'Ashley' AND T3.City = 'Aberdeen'",
+    );
+    const read = sqlToSr(parseSql(item.initialSql), schema);
+    expect(read.readAsOne).toEqual(['AIRPORTS']);
+    const corrected = read.sr.replace("'Ashley'", "'Abilene'");
+    expect(corrected).not.toBe(read.sr);
+    const reason =
+      '(the SQL reads AIRPORTS more than once in different roles, which a trajectory names alike)';
+    // With a generator, the generator writes the SQL.
+    const generated = 'SELECT 42';
+    const withGen = await runScripted(
+      item,
+      { sam: read.sr, lom: corrected, generator: generated },
+      schema,
+    );
+    expect(withGen.error).toBeUndefined();
+    expect(withGen.stages).toEqual(['sam', 'lom', 'generator']);
+    expect(withGen.result!.ranOn.generator).toBe('model');
+    expect(withGen.result!.finalSql).toBe(generated);
+    expect(withGen.result!.notes).toContain(
+      `generator: deterministic stage not possible ${reason}; ran the model instead`,
+    );
+    expect(withGen.result!.notes).toContain(
+      'bam: approximated 2 copies of AIRPORTS (T2, T3), both named AIRPORTS',
+    );
+    // Without one, no SQL rather than SQL that answers another question; the reason is given.
+    const alone = await runScripted(item, { sam: read.sr, lom: corrected }, schema, false);
+    expect(alone.error).toBeUndefined();
+    expect(alone.result!.finalSql).toBeUndefined();
+    expect(alone.result!.notes).toContain(
+      `generator: the corrected trajectory is not compiled to SQL ${reason}`,
+    );
+    // Unchanged, the SQL is kept as written, roles and all.
+    const unchanged = await runScripted(item, { sam: read.sr, lom: read.sr }, schema, false);
+    expect(unchanged.result!.finalSql).toBe(item.initialSql);
   });
 
   it('keeps the LEFT JOIN of the SQL it corrects, and with it the rows nothing joins', async () => {

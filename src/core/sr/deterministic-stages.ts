@@ -1,5 +1,6 @@
 import type { Schema } from '../schema/schema';
 import { analyzeSql, type JoinKey, joinKeysOf } from '../sql/analyze';
+import { sameSteps } from './compare';
 import { sqlToSr } from './from-sql';
 import { maskSr } from './mask';
 import { indexSchema } from './schema-names';
@@ -37,31 +38,57 @@ export function deterministicMask(sr: string, schema: Schema): DeterministicOutc
   return { ok: true, output: maskSr(sr, indexSchema(schema)).masked, notes: [] };
 }
 
+/** Why stage 5 kept the SQL it was given. */
+export const KEPT_AS_WRITTEN =
+  'the corrected trajectory is the one read from the SQL; the SQL is kept as written';
+
 /**
- * Stage 5 without a generator: the corrected trajectory compiled to SQL. Given the SQL being
- * corrected, its joins are kept where the trajectory still joins the same tables (SR does
- * not say which key a join used: `winner_id` or `loser_id`, through `disp` or not).
+ * Stage 5 without a generator. A trajectory the correction left as it was read from the SQL
+ * keeps that SQL as written (compiling it back could only lose something). Otherwise the
+ * corrected trajectory is compiled to SQL, keeping the SQL's joins where the trajectory still
+ * joins the same tables (SR does not say which key a join used: `winner_id` or `loser_id`,
+ * through `disp` or not). It is not compiled when the SQL reads one table in several roles
+ * (a self-join; eye and hair colour): the trajectory names every copy alike, so the SQL it
+ * compiles to would answer another question.
  */
-export async function deterministicSrToSql(
-  sr: string,
+export async function deterministicFinalSql(
+  correctedSr: string,
+  stage1Sr: string,
+  sql: string,
   schema: Schema,
-  originalSql?: string,
 ): Promise<DeterministicOutcome> {
-  const result = srToSql(sr, schema, { joinKeys: await joinKeysOfSql(originalSql, schema) });
+  if (sql.trim() && sameSteps(correctedSr, stage1Sr))
+    return { ok: true, output: sql.trim(), notes: [KEPT_AS_WRITTEN] };
+  const original = await readOriginal(sql, schema);
+  if (original.readAsOne.length) {
+    const tables = original.readAsOne.join(', ');
+    return {
+      ok: false,
+      reason: `the SQL reads ${tables} more than once in different roles, which a trajectory names alike`,
+    };
+  }
+  const result = srToSql(correctedSr, schema, { joinKeys: original.joinKeys });
   return result.ok
     ? { ok: true, output: result.sql, notes: [] }
     : { ok: false, reason: result.error.message };
 }
 
-/** The keys `sql` joins on, or none when there is no SQL or it does not parse. */
-async function joinKeysOfSql(sql: string | undefined, schema: Schema): Promise<JoinKey[]> {
-  if (!sql?.trim()) return [];
+/** The keys `sql` joins on and the tables it reads in several roles (none when it does not parse). */
+async function readOriginal(
+  sql: string,
+  schema: Schema,
+): Promise<{ joinKeys: JoinKey[]; readAsOne: string[] }> {
+  if (!sql.trim()) return { joinKeys: [], readAsOne: [] };
   const { initSqlParser, parseSql } = await import('../sql/parse');
   await initSqlParser();
   try {
-    return joinKeysOf(analyzeSql(parseSql(sql), schema));
+    const query = parseSql(sql);
+    return {
+      joinKeys: joinKeysOf(analyzeSql(query, schema)),
+      readAsOne: sqlToSr(query, schema).readAsOne,
+    };
   } catch {
-    return [];
+    return { joinKeys: [], readAsOne: [] };
   }
 }
 
