@@ -297,6 +297,15 @@ describe('sqlToSr (BAM style)', () => {
         'SELECT o.amount FROM orders o JOIN customers a ON o.customer_id = a.id JOIN customers b ON o.id = b.id',
       ),
     ).toEqual(['2 copies of customers (a, b), both named customers']);
+    // Their names are all that tells the copies apart in the trajectory: they are kept.
+    expect(
+      sr(
+        'SELECT c.name AS customer, d.name AS neighbour FROM customers c JOIN customers d ON c.city = d.city',
+      ),
+    ).toBe('res = df.select(customers.name as customer, customers.name as neighbour)');
+    expect(sr('SELECT c.name AS customer FROM customers c')).toBe(
+      'res = df.select(customers.name)',
+    );
     // Copies joined alike are interchangeable: nothing is lost.
     expect(
       approx(

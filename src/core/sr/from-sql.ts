@@ -153,6 +153,8 @@ class Writer {
   lines: string[] = [];
   approximations: string[] = [];
   readAsOne = new Set<string>();
+  /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
+  private namingCopies = new Set<SqlSelect>();
   /** Chain all conditions of a frame in one step (BAM's style for queries with CTEs). */
   compact = false;
   private df = 0;
@@ -413,6 +415,7 @@ class Writer {
     for (const refs of copiesToldApart(s, (r) => !isCte(r))) {
       const names = refs.map((r) => r.alias ?? r.name).join(', ');
       this.readAsOne.add(refs[0]!.name);
+      this.namingCopies.add(s);
       this.approximations.push(
         `${refs.length} copies of ${refs[0]!.name} (${names}), ${refs.length === 2 ? 'both' : 'all'} named ${refs[0]!.name}`,
       );
@@ -1046,7 +1049,9 @@ class Writer {
         return `.select(${this.expr(e.args[0]!)}).sum()`;
       }
     }
-    const list = items.map((i) => this.item(i, s.groupBy.length > 0)).join(', ');
+    const list = items
+      .map((i) => this.item(i, s.groupBy.length > 0, this.namingCopies.has(s)))
+      .join(', ');
     if (!s.distinct) return `.select(${list})`;
     // One DISTINCT column after several conditions: BAM writes `select(distinct(t.c))`.
     const conditions = s.where ? conjuncts(s.where).length : 0;
@@ -1055,17 +1060,19 @@ class Writer {
     return `.select(${list}).distinct()`;
   }
 
-  private item(i: SelectItem, grouped: boolean): string {
+  private item(i: SelectItem, grouped: boolean, namingCopies = false): string {
     const text = this.expr(i.expr);
     const named = i.expr.k === 'column' && i.expr.name === i.alias;
     // BAM keeps the name of a computed (non-aggregate) item such as `a || ' ' || b as full_name`,
     // and of a SUM per group (`sum(t.c) as total`, 13 of 19 in the recorded runs; other
     // aggregates mostly lose theirs); a column passed through a CTE keeps its table name
-    // instead (see recordPassThrough).
+    // instead (see recordPassThrough). Where copies of one table are told apart, the names
+    // are all that tells `colour.colour as eye_colour` from `as hair_colour` (BAM: 2 of 2).
     const passed = this.passedItems.has(i.expr);
     const groupSum =
       grouped && i.expr.k === 'function' && i.expr.name.toLowerCase() === 'sum' && !i.expr.over;
-    const keep = (this.keepAliases && !passed) || isComputedValue(i.expr) || groupSum;
+    const keep =
+      ((this.keepAliases || namingCopies) && !passed) || isComputedValue(i.expr) || groupSum;
     return keep && i.alias && !named ? `${text} as ${srName(i.alias)}` : text;
   }
 
