@@ -144,6 +144,18 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
     expect(await page.getByTestId('stage-bam').textContent()).toContain('deterministic');
     expect(await page.getByTestId('extracted-bam').textContent()).toMatch(/Matches\.duration/);
     expect(await page.getByTestId('tokens-saved').textContent()).toMatch(/saved about \d/);
+    // With no generator model, stage 5 has nothing to fall back to: no SQL, and the reason.
+    await page.getByTestId('endpoint-model-generator').fill('');
+    const again = replay.received.length;
+    replay.answers = [answers[2]!, answers[3]!];
+    await page.getByTestId('correct').click();
+    await page.getByTestId('no-final-sql').waitFor({ timeout: 30_000 });
+    expect(replay.received.slice(again).map((r) => r.model)).toEqual(['sam', 'lom']);
+    expect(await page.getByTestId('no-final-sql').textContent()).toMatch(
+      /^No corrected SQL: the corrected trajectory is not compiled to SQL \(no foreign-key path joins Wrestlers to Matches.*\)\. The corrected trajectory \(LOM\) above is the feedback/,
+    );
+    expect(await page.getByTestId('final-sql').count()).toBe(0);
+    await page.getByTestId('endpoint-model-generator').fill('generator');
     await page.getByTestId('preset-faithful').check();
     expect(browser.pageErrors).toEqual([]);
   }, 40_000);

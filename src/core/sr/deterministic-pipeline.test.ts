@@ -219,11 +219,11 @@ describe('pipeline stage options', () => {
         "JOIN AIRPORTS AS T3 ON T1.SourceAirport = T3.AirportCode WHERE T2.City = 'Ashley' AND T3.City = 'Aberdeen'",
     );
     const read = sqlToSr(parseSql(item.initialSql), schema);
-    expect(read.readAsOne).toEqual(['AIRPORTS']);
+    expect(read.lossy).toEqual(['2 copies of AIRPORTS (T2, T3), both named AIRPORTS']);
     const corrected = read.sr.replace("'Ashley'", "'Abilene'");
     expect(corrected).not.toBe(read.sr);
     const reason =
-      '(the SQL reads AIRPORTS more than once in different roles, which a trajectory names alike)';
+      "(its trajectory only approximates the SQL's 2 copies of AIRPORTS (T2, T3), both named AIRPORTS, and the SQL compiled from it would answer another question)";
     // With a generator, the generator writes the SQL.
     const generated = 'SELECT 42';
     const withGen = await runScripted(

@@ -47,9 +47,9 @@ export const KEPT_AS_WRITTEN =
  * keeps that SQL as written (compiling it back could only lose something). Otherwise the
  * corrected trajectory is compiled to SQL, keeping the SQL's joins where the trajectory still
  * joins the same tables (SR does not say which key a join used: `winner_id` or `loser_id`,
- * through `disp` or not). It is not compiled when the SQL reads one table in several roles
- * (a self-join; eye and hair colour): the trajectory names every copy alike, so the SQL it
- * compiles to would answer another question.
+ * through `disp` or not). It is not compiled when the trajectory read from the SQL lost
+ * something compiling cannot restore (`SqlToSrResult.lossy`: one table in several roles, a
+ * correlated subquery…): the SQL it compiles to would answer another question.
  */
 export async function deterministicFinalSql(
   correctedSr: string,
@@ -60,11 +60,10 @@ export async function deterministicFinalSql(
   if (sql.trim() && sameSteps(correctedSr, stage1Sr))
     return { ok: true, output: sql.trim(), notes: [KEPT_AS_WRITTEN] };
   const original = await readOriginal(sql, schema);
-  if (original.readAsOne.length) {
-    const tables = original.readAsOne.join(', ');
+  if (original.lossy.length) {
     return {
       ok: false,
-      reason: `the SQL reads ${tables} more than once in different roles, which a trajectory names alike`,
+      reason: `its trajectory only approximates the SQL's ${original.lossy.join('; ')}, and the SQL compiled from it would answer another question`,
     };
   }
   const result = srToSql(correctedSr, schema, { joinKeys: original.joinKeys });
@@ -73,22 +72,22 @@ export async function deterministicFinalSql(
     : { ok: false, reason: result.error.message };
 }
 
-/** The keys `sql` joins on and the tables it reads in several roles (none when it does not parse). */
+/** The keys `sql` joins on and what its trajectory loses (none when it does not parse). */
 async function readOriginal(
   sql: string,
   schema: Schema,
-): Promise<{ joinKeys: JoinKey[]; readAsOne: string[] }> {
-  if (!sql.trim()) return { joinKeys: [], readAsOne: [] };
+): Promise<{ joinKeys: JoinKey[]; lossy: string[] }> {
+  if (!sql.trim()) return { joinKeys: [], lossy: [] };
   const { initSqlParser, parseSql } = await import('../sql/parse');
   await initSqlParser();
   try {
     const query = parseSql(sql);
     return {
       joinKeys: joinKeysOf(analyzeSql(query, schema)),
-      readAsOne: sqlToSr(query, schema).readAsOne,
+      lossy: sqlToSr(query, schema).lossy,
     };
   } catch {
-    return { joinKeys: [], readAsOne: [] };
+    return { joinKeys: [], lossy: [] };
   }
 }
 

@@ -325,6 +325,15 @@ describe('sqlToSr (BAM style)', () => {
       schema,
     );
     expect(correlated.approximations).toContain('a correlated subquery');
+    // Compiled back, the subquery would not be correlated: a loss, unlike a LEFT JOIN, which
+    // comes back from the SQL's own join keys.
+    expect(correlated.lossy).toEqual(['a correlated subquery']);
+    const left = sqlToSr(
+      parseSql('SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id'),
+      schema,
+    );
+    expect(left.approximations).toEqual(['LEFT JOIN (written as a plain join)']);
+    expect(left.lossy).toEqual([]);
   });
 
   it('spells BETWEEN as BAM does: lower case around quoted dates, capitals around words and numbers', () => {

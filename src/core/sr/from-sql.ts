@@ -21,10 +21,13 @@ export interface SqlToSrResult {
   /** Constructs the SR cannot express faithfully (correlated subqueries, windows…). */
   approximations: string[];
   /**
-   * Tables the SQL reads more than once in different roles (a self-join, eye and hair
-   * colour), which SR names alike: compiling a trajectory back cannot recover the roles.
+   * The approximations compiling a trajectory back cannot undo, so the SQL it compiles to
+   * would answer another question: copies of a table in different roles (a self-join, eye
+   * and hair colour, named alike in SR), a correlated subquery (SR's steps are not
+   * correlated), a join with a derived table, a RIGHT or FULL join, a window frame, and
+   * anything SR cannot write at all.
    */
-  readAsOne: string[];
+  lossy: string[];
 }
 
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group_concat']);
@@ -108,7 +111,7 @@ export function sqlToSr(query: SqlQuery, schema: Schema): SqlToSrResult {
   return {
     sr: writer.lines.join('\n'),
     approximations: [...new Set(writer.approximations)],
-    readAsOne: [...writer.readAsOne],
+    lossy: [...new Set(writer.lossy)],
   };
 }
 
@@ -152,7 +155,7 @@ function equalsFilter(value: string): string {
 class Writer {
   lines: string[] = [];
   approximations: string[] = [];
-  readAsOne = new Set<string>();
+  lossy: string[] = [];
   /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
   private namingCopies = new Set<SqlSelect>();
   /** Chain all conditions of a frame in one step (BAM's style for queries with CTEs). */
@@ -225,6 +228,12 @@ class Writer {
 
   private nextTmp(): string {
     return `tmp_res${++this.tmp}`;
+  }
+
+  /** Notes an approximation that compiling the trajectory back cannot undo. */
+  private lose(what: string): void {
+    this.approximations.push(what);
+    this.lossy.push(what);
   }
 
   /**
@@ -414,18 +423,18 @@ class Writer {
     // roles: eye and hair colour) read as one, and which key each copy joined on is lost.
     for (const refs of copiesToldApart(s, (r) => !isCte(r))) {
       const names = refs.map((r) => r.alias ?? r.name).join(', ');
-      this.readAsOne.add(refs[0]!.name);
       this.namingCopies.add(s);
-      this.approximations.push(
+      this.lose(
         `${refs.length} copies of ${refs[0]!.name} (${names}), ${refs.length === 2 ? 'both' : 'all'} named ${refs[0]!.name}`,
       );
     }
     for (const j of s.joins) {
       if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref))
-        this.approximations.push('a join with a derived table');
-      if (j.kind === 'LEFT' || j.kind === 'RIGHT' || j.kind === 'FULL') {
-        this.approximations.push(`${j.kind} JOIN (written as a plain join)`);
-      }
+        this.lose('a join with a derived table');
+      // A LEFT JOIN comes back from the SQL's own join keys (see deterministicFinalSql).
+      if (j.kind === 'LEFT') this.approximations.push('LEFT JOIN (written as a plain join)');
+      if (j.kind === 'RIGHT' || j.kind === 'FULL')
+        this.lose(`${j.kind} JOIN (written as a plain join)`);
     }
     const conds = [...(s.where ? conjuncts(s.where) : []), ...semiJoins.values()];
     const top = this.topOne(s, q, conds);
@@ -1312,7 +1321,7 @@ class Writer {
         return this.scalarValue(this.scalarSources.get(cte) ?? source, b.items[0]!.expr.name);
       }
     }
-    if (this.isCorrelated(q)) this.approximations.push('a correlated subquery');
+    if (this.isCorrelated(q)) this.lose('a correlated subquery');
     const v = this.nextTmp();
     const value = this.query(q, v);
     if (value !== v) this.emit(`${v} = ${value}`);
@@ -1416,7 +1425,7 @@ class Writer {
         return this.subqueryValue(e.query, false);
       case 'unsupported':
         if (e.what.startsWith(RAW_SR)) return e.what.slice(RAW_SR.length);
-        this.approximations.push(e.what);
+        this.lose(e.what);
         return `unsupported_${e.what.toLowerCase()}()`;
     }
   }
@@ -1441,7 +1450,7 @@ class Writer {
   private window(call: string, over: WindowSpec): string {
     const dirs = new Set(over.orderBy.map((o) => o.desc === true));
     if (over.frame || dirs.size > 1) {
-      this.approximations.push('a window function');
+      this.lose('a window function');
       return call;
     }
     const list = (xs: SqlExpr[]) => {
