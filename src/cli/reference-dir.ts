@@ -6,7 +6,18 @@ import {
   ReferenceSetError,
   STAGE_FILES,
 } from '../core/reference/reference-set';
+import type { OptionSpec } from './args';
 import { CliError } from './cli-error';
+
+/** The `--reference` option of the commands that read a recorded SHARE run. */
+export const REFERENCE_OPTION = {
+  reference: {
+    type: 'string',
+    arg: 'DIR',
+    required: true,
+    help: 'a recorded SHARE run: dev.json, tables.json and any of the stage files (the layout of ../shared/data/share-reference/<set>/)',
+  },
+} as const satisfies OptionSpec;
 
 const FILES = [
   'dev.json',

@@ -2,15 +2,10 @@ import { runConformance } from '../../core/reference/conformance';
 import { STAGES } from '../../core/share/stages';
 import { type OptionSpec, parseOptions, required } from '../args';
 import type { Command } from '../commands';
-import { loadReferenceDir } from '../reference-dir';
+import { loadReferenceDir, REFERENCE_OPTION } from '../reference-dir';
 
 const OPTIONS = {
-  reference: {
-    type: 'string',
-    arg: 'DIR',
-    required: true,
-    help: 'a recorded SHARE run: dev.json, tables.json and any of the stage files (the layout of ../shared/data/share-reference/<set>/)',
-  },
+  ...REFERENCE_OPTION,
   json: { type: 'boolean', help: 'print one JSON object on stdout instead of a table' },
 } as const satisfies OptionSpec;
 

@@ -8,15 +8,10 @@ import { STAGE_TITLE } from '../../core/share/stages';
 import { integer, type OptionSpec, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
-import { loadReferenceDir } from '../reference-dir';
+import { loadReferenceDir, REFERENCE_OPTION } from '../reference-dir';
 
 const OPTIONS = {
-  reference: {
-    type: 'string',
-    arg: 'DIR',
-    required: true,
-    help: 'a recorded SHARE run (the layout of ../shared/data/share-reference/<set>/)',
-  },
+  ...REFERENCE_OPTION,
   idx: { type: 'string', arg: 'N', required: true, help: "the item's idx in its dev.json" },
   prompts: { type: 'boolean', help: "also print each stage's prompt and the recorded response" },
 } as const satisfies OptionSpec;

@@ -2,17 +2,12 @@ import { initSqlParser } from '../../core/sql/parse';
 import { runSrBench } from '../../core/sr/reference-bench';
 import { type OptionSpec, parseOptions, required } from '../args';
 import type { Command } from '../commands';
-import { loadReferenceDir } from '../reference-dir';
+import { loadReferenceDir, REFERENCE_OPTION } from '../reference-dir';
 
 const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
 
 const OPTIONS = {
-  reference: {
-    type: 'string',
-    arg: 'DIR',
-    required: true,
-    help: 'a recorded SHARE run (the layout of ../shared/data/share-reference/<set>/)',
-  },
+  ...REFERENCE_OPTION,
   json: {
     type: 'boolean',
     help: 'print one JSON object {"parse", "mask", "sqlToSr"} on stdout instead of a table',
