@@ -303,8 +303,20 @@ describe('sqlToSr (BAM style)', () => {
         'SELECT c.name AS customer, d.name AS neighbour FROM customers c JOIN customers d ON c.city = d.city',
       ),
     ).toBe('res = df.select(customers.name as customer, customers.name as neighbour)');
+    // `*` over joined tables is every column of each, in FROM order.
+    expect(sr('SELECT * FROM orders o JOIN customers c ON o.customer_id = c.id')).toBe(
+      'res = df.select(orders.*, customers.*)',
+    );
+    expect(sr('SELECT * FROM orders')).toBe('res = df.select(*)');
     expect(sr('SELECT c.name AS customer FROM customers c')).toBe(
       'res = df.select(customers.name)',
+    );
+    // A join with no condition is every row with every row, which SR cannot say.
+    expect(approx("SELECT c.name FROM customers c JOIN orders o WHERE c.city = 'Oslo'")).toEqual([
+      'a join of orders without a condition (every row with every row)',
+    ]);
+    expect(approx('SELECT c.name FROM customers c, orders o WHERE o.customer_id = c.id')).toEqual(
+      [],
     );
     // Copies joined alike are interchangeable: nothing is lost.
     expect(

@@ -80,6 +80,23 @@ function copiesToldApart(s: SqlSelect, keep: (r: TableRef) => boolean): TableNam
   return told;
 }
 
+/**
+ * True when a WHERE condition equates a column of `ref` with a column of another table (or
+ * one of unknown table): the join is written in the WHERE (`FROM a, b WHERE a.k = b.k`).
+ */
+function linkedByWhere(s: SqlSelect, ref: TableName): boolean {
+  const mine = (ref.alias ?? ref.name).toLowerCase();
+  return (s.where ? conjuncts(s.where) : []).some((c) => {
+    const u = unnest(c);
+    if (u.k !== 'binary' || u.op !== '=') return false;
+    const [l, r] = [unnest(u.left), unnest(u.right)];
+    if (l.k !== 'column' || r.k !== 'column') return false;
+    const [lt, rt] = [l.table?.toLowerCase(), r.table?.toLowerCase()];
+    if (!lt || !rt) return true;
+    return lt !== rt && (lt === mine || rt === mine);
+  });
+}
+
 /** The table references of a SELECT's FROM and joins by table (lower case), in order. */
 function tableCopies(
   s: SqlSelect,
@@ -431,6 +448,15 @@ class Writer {
     for (const j of s.joins) {
       if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref))
         this.lose('a join with a derived table');
+      // SR joins tables by their keys: it cannot say "every row with every row".
+      if (
+        j.ref.k === 'table' &&
+        !isCte(j.ref) &&
+        !j.on &&
+        !j.using?.length &&
+        !linkedByWhere(s, j.ref)
+      )
+        this.lose(`a join of ${j.ref.name} without a condition (every row with every row)`);
       // A LEFT JOIN comes back from the SQL's own join keys (see deterministicFinalSql).
       if (j.kind === 'LEFT') this.approximations.push('LEFT JOIN (written as a plain join)');
       if (j.kind === 'RIGHT' || j.kind === 'FULL')
@@ -1058,8 +1084,18 @@ class Writer {
         return `.select(${this.expr(e.args[0]!)}).sum()`;
       }
     }
+    // `*` over joined schema tables is every column of each, in FROM order: SR names them
+    // (`select(a.*, b.*)`), since a bare `*` would read as the columns of one table.
+    const refs = [s.from, ...s.joins.map((j) => j.ref)];
+    const joined =
+      s.joins.length > 0 &&
+      refs.every((r) => r?.k === 'table' && !this.ctes.has(r.name.toLowerCase()));
     const list = items
-      .map((i) => this.item(i, s.groupBy.length > 0, this.namingCopies.has(s)))
+      .flatMap((i) =>
+        joined && i.expr.k === 'star' && !i.expr.table
+          ? refs.map((r) => `${this.tableName(r!.alias ?? (r as TableName).name)}.*`)
+          : [this.item(i, s.groupBy.length > 0, this.namingCopies.has(s))],
+      )
       .join(', ');
     if (!s.distinct) return `.select(${list})`;
     // One DISTINCT column after several conditions: BAM writes `select(distinct(t.c))`.
