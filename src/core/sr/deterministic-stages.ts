@@ -39,7 +39,7 @@ export function deterministicMask(sr: string, schema: Schema): DeterministicOutc
 }
 
 /** Why stage 5 kept the SQL it was given. */
-export const KEPT_AS_WRITTEN =
+const KEPT_AS_WRITTEN =
   'the corrected trajectory is the one read from the SQL; the SQL is kept as written';
 
 /**

@@ -24,8 +24,8 @@ export interface SqlToSrResult {
    * The approximations compiling a trajectory back cannot undo, so the SQL it compiles to
    * would answer another question: copies of a table in different roles (a self-join, eye
    * and hair colour, named alike in SR), a correlated subquery (SR's steps are not
-   * correlated), a join with a derived table, a RIGHT or FULL join, a window frame, and
-   * anything SR cannot write at all.
+   * correlated), a join with a derived table, a RIGHT or FULL join, a join without a
+   * condition (a cross product), a window frame, and anything SR cannot write at all.
    */
   lossy: string[];
 }
@@ -53,10 +53,8 @@ function copiesToldApart(s: SqlSelect, keep: (r: TableRef) => boolean): TableNam
     ...(s.where ? conjuncts(s.where) : []),
   ];
   for (const c of conds) {
-    const u = unnest(c);
-    if (u.k !== 'binary' || u.op !== '=') continue;
-    const [l, r] = [unnest(u.left), unnest(u.right)];
-    if (l.k !== 'column' || r.k !== 'column' || !l.table || !r.table) continue;
+    const [l, r] = columnEquality(c) ?? [];
+    if (!l?.table || !r?.table) continue;
     const [la, ra] = [l.table.toLowerCase(), r.table.toLowerCase()];
     if (la === ra) continue;
     if (copied(la) && tableOf.get(la) === tableOf.get(ra)) selfJoined.add(tableOf.get(la)!);
@@ -80,6 +78,14 @@ function copiesToldApart(s: SqlSelect, keep: (r: TableRef) => boolean): TableNam
   return told;
 }
 
+/** The two columns of a condition `a.x = b.y`, if it is one. */
+function columnEquality(c: SqlExpr): [ColumnExpr, ColumnExpr] | undefined {
+  const u = unnest(c);
+  if (u.k !== 'binary' || u.op !== '=') return undefined;
+  const [l, r] = [unnest(u.left), unnest(u.right)];
+  return l.k === 'column' && r.k === 'column' ? [l, r] : undefined;
+}
+
 /**
  * True when a WHERE condition equates a column of `ref` with a column of another table (or
  * one of unknown table): the join is written in the WHERE (`FROM a, b WHERE a.k = b.k`).
@@ -87,10 +93,8 @@ function copiesToldApart(s: SqlSelect, keep: (r: TableRef) => boolean): TableNam
 function linkedByWhere(s: SqlSelect, ref: TableName): boolean {
   const mine = (ref.alias ?? ref.name).toLowerCase();
   return (s.where ? conjuncts(s.where) : []).some((c) => {
-    const u = unnest(c);
-    if (u.k !== 'binary' || u.op !== '=') return false;
-    const [l, r] = [unnest(u.left), unnest(u.right)];
-    if (l.k !== 'column' || r.k !== 'column') return false;
+    const [l, r] = columnEquality(c) ?? [];
+    if (!l || !r) return false;
     const [lt, rt] = [l.table?.toLowerCase(), r.table?.toLowerCase()];
     if (!lt || !rt) return true;
     return lt !== rt && (lt === mine || rt === mine);
