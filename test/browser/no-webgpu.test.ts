@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHINOOK } from '../paths';
 import { launch, type TestBrowser } from './support/chromium';
@@ -95,5 +97,48 @@ describe('browser: without WebGPU', () => {
     expect(await check.getByTestId('sql-trajectory').count()).toBe(0);
 
     expect(browser.pageErrors).toEqual([]);
+  }, 40_000);
+
+  it('loads the SQL toolkit when SQL is typed and web-llm not at all, not at start', async () => {
+    // The asset holding a marker string, by content: names are hashed.
+    const dist = inject('distDir');
+    const assetWith = (marker: string) => {
+      const names = readdirSync(join(dist, 'assets')).filter(
+        (name) =>
+          name.endsWith('.js') && readFileSync(join(dist, 'assets', name), 'utf8').includes(marker),
+      );
+      expect(names, marker).toHaveLength(1);
+      return `/assets/${names[0]}`;
+    };
+    const toolkit = assetWith('ties dropped'); // SQL → SR (src/core/sr/from-sql.ts)
+    const stages = assetWith('kept as written'); // the deterministic pipeline stages
+    const webLlm = assetWith('prebuiltAppConfig');
+    // A fresh profile: nothing saved, so no SQL is restored and checked at start.
+    const fresh = await launch({ webgpu: false, extraFlags: ['--disable-webgpu'] });
+    try {
+      const scripts: string[] = [];
+      fresh.page.on('request', (request) => scripts.push(new URL(request.url()).pathname));
+      const loaded = (asset: string) => scripts.some((path) => path.endsWith(asset));
+      await fresh.page.goto(server.url);
+      await fresh.page.getByTestId('db-file').setInputFiles(CHINOOK);
+      await fresh.page.getByTestId('db-name').waitFor();
+      const editor = fresh.page.locator('[data-testid="sql-input"][data-ready="true"] .cm-content');
+      await editor.waitFor();
+      expect(scripts.some((path) => path.includes('/assets/index-'))).toBe(true);
+      expect([loaded(toolkit), loaded(stages), loaded(webLlm)]).toEqual([false, false, false]);
+
+      await editor.fill('SELECT Name FROM Artist');
+      await fresh.page.getByTestId('sql-trajectory').waitFor();
+      expect([loaded(toolkit), loaded(stages)]).toEqual([true, false]);
+      await editor.press('Control+Enter');
+      await fresh.page
+        .getByTestId('preview-bam')
+        .getByText(/Artist\.Name/)
+        .waitFor();
+      expect([loaded(stages), loaded(webLlm)]).toEqual([true, false]);
+      expect(fresh.pageErrors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   }, 40_000);
 });

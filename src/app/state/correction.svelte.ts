@@ -12,7 +12,6 @@ import {
 } from '../../core/share/pipeline';
 import { augmentedSchema, sql2srPrompt } from '../../core/share/prompt-builders';
 import { STAGES, type StageName } from '../../core/share/stages';
-import { deterministicSqlToSr } from '../../core/sr/deterministic-stages';
 import { type DatabaseState, database } from './database.svelte';
 import { type EngineSettings, engineSettings } from './engine-settings.svelte';
 import { type MeaningsState, meanings } from './meanings.svelte';
@@ -158,10 +157,13 @@ export class CorrectionState {
         bam.prompt = sql2srPrompt(item, schema);
         bam.touched = dotted(mentionedColumns(schema, sql));
         for (const s of STAGES) this.stages[s].status = 'skipped';
-        const sr = await deterministicSqlToSr(sql, schema).catch((error: Error) => ({
-          ok: false as const,
-          reason: error.message,
-        }));
+        // Loaded here rather than at start: the SR toolkit is only needed once SQL runs.
+        const sr = await import('../../core/sr/deterministic-stages')
+          .then(({ deterministicSqlToSr }) => deterministicSqlToSr(sql, schema))
+          .catch((error: Error) => ({
+            ok: false as const,
+            reason: error.message,
+          }));
         bam.preview = sr.ok ? sr.output : `(no trajectory: ${sr.reason})`;
         return;
       }

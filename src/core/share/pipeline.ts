@@ -2,13 +2,7 @@ import type { ChatEngine, ChatMessage, ChatUsage } from '../engine/chat-engine';
 import { EngineAbortError, EngineError } from '../engine/errors';
 import type { ColumnMeanings } from '../schema/column-meaning';
 import type { Schema, TableColumn } from '../schema/schema';
-import {
-  type DeterministicOutcome,
-  deterministicFinalSql,
-  deterministicMask,
-  deterministicSqlToSr,
-  estimateTokens,
-} from '../sr/deterministic-stages';
+import type { DeterministicOutcome } from '../sr/deterministic-stages';
 import {
   INVALID_RESPONSE,
   isInvalidResponse,
@@ -47,6 +41,18 @@ export interface PipelineOptions {
    * ties at a MAX or a LEFT JOIN).
    */
   srToSql?: 'generator' | 'deterministic';
+}
+
+/**
+ * The deterministic stages (the SR toolkit, with the SQL parser behind it), loaded when a
+ * pipeline first runs one: the default pipeline never does, and the app starts faster
+ * without them.
+ */
+const deterministicStages = () => import('../sr/deterministic-stages');
+
+/** A rough count of model tokens for text (about four characters per token). */
+function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
 }
 
 /** The reference pipeline: every stage on its model (the default). */
@@ -285,14 +291,17 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
     const bamPrompt = sql2srPrompt(item, schema);
     let original: StageRecord | undefined;
     if (options.sqlToSr === 'deterministic') {
-      const outcome = await deterministicSqlToSr(stripBirdSuffix(item.initialSql), schema);
+      const outcome = await (await deterministicStages()).deterministicSqlToSr(
+        stripBirdSuffix(item.initialSql),
+        schema,
+      );
       if (fellBack('bam', outcome))
         original = yield* deterministicStage('bam', bamPrompt, outcome.output, 'SR');
     }
     original ??= yield* runStage('bam', bamPrompt, extractSr);
     let masked: StageRecord | undefined;
     if (options.mask === 'deterministic') {
-      const outcome = deterministicMask(original.extracted, schema);
+      const outcome = (await deterministicStages()).deterministicMask(original.extracted, schema);
       if (fellBack('mask', outcome)) {
         masked = yield* deterministicStage(
           'mask',
@@ -315,7 +324,7 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
     const generatorPrompt = sr2sqlPrompt(item, schema, augmented, meanings, fixed.extracted);
     let finalSql: string | undefined;
     if (options.srToSql === 'deterministic') {
-      const outcome = await deterministicFinalSql(
+      const outcome = await (await deterministicStages()).deterministicFinalSql(
         fixed.extracted,
         original.extracted,
         stripBirdSuffix(item.initialSql),

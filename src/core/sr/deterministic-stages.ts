@@ -90,8 +90,3 @@ async function readOriginal(
     return { joinKeys: [], lossy: [] };
   }
 }
-
-/** A rough count of model tokens for text (about four characters per token). */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
