@@ -52,6 +52,28 @@ describe('share sr-bench (CLI)', () => {
     expect(report.sqlToSr.compared).toBeLessThan(before.sqlToSr.compared);
   });
 
+  it('says which comparisons a set without a stage file cannot make, and measures the rest', () => {
+    const set = join(work, 'partial');
+    rmSync(set, { recursive: true, force: true });
+    mkdirSync(set);
+    for (const f of ['dev.json', 'tables.json', 'baseline_sql.json', 'original_traj.jsonl'])
+      copyFileSync(join(SPIDER2SQLITE, f), join(set, f));
+    const noMask = runCli(['sr-bench', '--reference', set, '--json']);
+    expect(noMask.code).toBe(0);
+    expect(noMask.stderr).toContain('no records in masked_traj.jsonl: masking has nothing');
+    const report = JSON.parse(noMask.stdout);
+    expect(report.mask.compared).toBe(0);
+    expect(report.sqlToSr.compared).toBeGreaterThan(0);
+
+    rmSync(join(set, 'original_traj.jsonl'));
+    const noStage = runCli(['sr-bench', '--reference', set, '--json']);
+    expect(noStage.code).toBe(0);
+    expect(noStage.stderr).toContain('no records in original_traj.jsonl: SQL→SR and masking');
+    expect(JSON.parse(noStage.stdout).sqlToSr.compared).toBe(0);
+    // The full set has every file: no such note.
+    expect(full.stderr).not.toContain('nothing to compare');
+  });
+
   it('explains a missing folder in one line with exit code 2', () => {
     const r = runCli(['sr-bench', '--reference', join(work, 'nothing-here'), '--json']);
     expect(r.code).toBe(2);

@@ -1,3 +1,4 @@
+import { STAGE_FILES } from '../../core/reference/reference-set';
 import { initSqlParser } from '../../core/sql/parse';
 import { runSrBench } from '../../core/sr/reference-bench';
 import { type OptionSpec, parseOptions, required } from '../args';
@@ -24,6 +25,16 @@ export const srBenchCommand: Command = {
   async run(args) {
     const opts = parseOptions(args, OPTIONS, 'sr-bench');
     const ref = loadReferenceDir(required(opts.reference, 'reference', 'sr-bench'), 'sr-bench');
+    // A set without a stage's file still measures the rest; say what cannot be compared.
+    const recorded = (stage: 'bam' | 'mask') => (ref.stages.get(stage)?.size ?? 0) > 0;
+    if (!recorded('bam'))
+      process.stderr.write(
+        `sr-bench: no records in ${STAGE_FILES.bam}: SQL→SR and masking have nothing to compare with\n`,
+      );
+    else if (!recorded('mask'))
+      process.stderr.write(
+        `sr-bench: no records in ${STAGE_FILES.mask}: masking has nothing to compare with\n`,
+      );
     await initSqlParser();
     const report = runSrBench(ref, (miss) => {
       if (!opts.verbose) return;
