@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadReferenceDir } from '../src/cli/reference-dir';
@@ -15,6 +14,7 @@ import type { ReferenceSet } from '../src/core/reference/reference-set';
 import { schemaForDb } from '../src/core/schema/from-tables-json';
 import type { Schema } from '../src/core/schema/schema';
 import { correct } from '../src/core/share/pipeline';
+import { scriptOptions } from './script-options';
 
 /** The heap in use after a full garbage collection, in bytes. */
 export function settledHeap(): number {
@@ -101,8 +101,18 @@ export async function runLoad(ref: ReferenceSet, n: number): Promise<LoadReport>
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { n: { type: 'string' }, reference: { type: 'string' }, json: { type: 'boolean' } },
+  const values = scriptOptions('bench:load', {
+    summary:
+      'run N corrections through the replay engine in one process; print throughput and heap use',
+    options: {
+      n: { type: 'string', arg: 'N', help: 'corrections to run (default 1000)' },
+      reference: {
+        type: 'string',
+        arg: 'DIR',
+        help: 'the recorded run to replay (default ../shared/data/share-reference/spider2sqlite)',
+      },
+      json: { type: 'boolean', help: 'print one JSON object on stdout instead of a table' },
+    },
   });
   const n = Number(values.n ?? 1000);
   if (!Number.isInteger(n) || n <= 0)

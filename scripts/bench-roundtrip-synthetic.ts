@@ -17,25 +17,46 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import initSqlJs from 'sql.js';
 import { loadReferenceDir } from '../src/cli/reference-dir';
 import type { TablesJsonEntry } from '../src/core/schema/from-tables-json';
 import { stripBirdSuffix } from '../src/core/share/item';
 import { initSqlParser } from '../src/core/sql/parse';
 import { syntheticRoundtrip } from '../src/core/sr/synthetic-db';
+import { scriptOptions } from './script-options';
 
-const { values } = parseArgs({
+const values = scriptOptions('bench:roundtrip-synthetic', {
+  summary:
+    'SQL → SR → SQL on every query of a BIRD- or Spider-layout folder, both run on made-up rows built from tables.json and compared by result',
   options: {
-    reference: { type: 'string' },
-    queries: { type: 'string' },
-    rows: { type: 'string' },
-    seed: { type: 'string' },
-    json: { type: 'boolean' },
-    verbose: { type: 'boolean' },
-    'keep-joins': { type: 'boolean' },
-    dev: { type: 'string' },
-    tables: { type: 'string' },
+    reference: {
+      type: 'string',
+      arg: 'DIR',
+      help: 'a folder with dev.json and tables.json (default ../shared/data/share-reference/bird-dev-even)',
+    },
+    queries: {
+      type: 'string',
+      arg: 'gold|baseline',
+      help: "gold: dev.json's SQL (default); baseline: the recorded run's initial SQL (baseline_sql.json)",
+    },
+    rows: { type: 'string', arg: 'N', help: 'rows made up per table (default 40)' },
+    seed: { type: 'string', arg: 'S', help: 'seed of the made-up rows (default 1)' },
+    'keep-joins': {
+      type: 'boolean',
+      help: "compile back with the query's own join keys, as the fast preset does",
+    },
+    dev: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'the queries from this file instead of DIR/dev.json',
+    },
+    tables: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'the schemas from this file instead of DIR/tables.json',
+    },
+    json: { type: 'boolean', help: 'print one JSON object on stdout instead of a table' },
+    verbose: { type: 'boolean', help: 'print every miss on stderr' },
   },
 });
 const dir = resolve(values.reference ?? '../shared/data/share-reference/bird-dev-even');
@@ -64,6 +85,12 @@ const items = JSON.parse(readFileSync(devFile, 'utf8')) as {
 const tables = JSON.parse(readFileSync(tablesFile, 'utf8')) as TablesJsonEntry[];
 const rows = Number(values.rows ?? 40);
 const seed = Number(values.seed ?? 1);
+if (!Number.isInteger(rows) || rows <= 0 || !Number.isInteger(seed)) {
+  process.stderr.write(
+    'bench:roundtrip-synthetic: --rows is a positive integer and --seed an integer\n',
+  );
+  process.exit(2);
+}
 await initSqlParser();
 const SQL = await initSqlJs();
 

@@ -11,7 +11,6 @@
  * the items whose shape occurs once. Progress goes to stderr; the result to stdout.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadReferenceDir } from '../src/cli/reference-dir';
 import { schemaForDb } from '../src/core/schema/from-tables-json';
 import { extractSr } from '../src/core/share/extract';
@@ -25,6 +24,7 @@ import {
   trimmedLines,
 } from '../src/core/sr/compare';
 import { sqlToSr } from '../src/core/sr/from-sql';
+import { scriptOptions } from './script-options';
 
 const KEYWORDS = new Set(
   `select from where and or not in like glob between is null group by order having limit
@@ -67,8 +67,17 @@ function srShape(sr: string): string[] {
   );
 }
 
-const { values } = parseArgs({
-  options: { reference: { type: 'string' }, json: { type: 'boolean' } },
+const values = scriptOptions('bench:sr-consistency', {
+  summary:
+    'how consistently BAM writes SQL of one shape in a recorded SHARE run: the bound that puts on any deterministic SQL → SR, and sqlToSr against it',
+  options: {
+    reference: {
+      type: 'string',
+      arg: 'DIR',
+      help: 'a recorded SHARE run (default ../shared/data/share-reference/bird-dev-even)',
+    },
+    json: { type: 'boolean', help: 'print one JSON object on stdout instead of a table' },
+  },
 });
 const dir = resolve(values.reference ?? '../shared/data/share-reference/bird-dev-even');
 await initSqlParser();

@@ -9,7 +9,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import initSqlJs, { type Database } from 'sql.js';
 import { schemaForDb, type TablesJsonEntry } from '../src/core/schema/from-tables-json';
 import type { Schema } from '../src/core/schema/schema';
@@ -20,6 +19,7 @@ import { checkWithSqlite } from '../src/core/sql/validate';
 import { sqlToSr } from '../src/core/sr/from-sql';
 import { maskSr } from '../src/core/sr/mask';
 import { indexSchema, type SchemaIndex } from '../src/core/sr/schema-names';
+import { scriptOptions } from './script-options';
 
 interface Query {
   corpus: string;
@@ -30,8 +30,17 @@ interface Query {
   dbDir?: string;
 }
 
-const { values } = parseArgs({
-  options: { data: { type: 'string' }, json: { type: 'boolean' } },
+const values = scriptOptions('bench:sr', {
+  summary:
+    'time parse + schema analysis, SQL → SR and masking per query over every SQL query of the shared data; print p50/p99 ms and parse rates',
+  options: {
+    data: {
+      type: 'string',
+      arg: 'DIR',
+      help: 'the shared data folder (spider/, bird/, share-reference/…; default ../shared/data)',
+    },
+    json: { type: 'boolean', help: 'print one JSON object on stdout instead of a table' },
+  },
 });
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const data = resolve(values.data ?? join(root, '../shared/data'));

@@ -20,12 +20,13 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import initSqlJs from 'sql.js';
 import { build } from 'vite';
 import { shareViteConfig } from '../src/build/vite-config';
+import type { CommandDoc, OptionValues } from '../src/cli/args';
 import { openCheckedDatabase } from '../src/core/db/open-check';
 import { type ManifestModel, parseManifest } from '../src/core/manifest/manifest';
+import { scriptOptions } from './script-options';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -180,20 +181,38 @@ export async function buildKiosk(options: KioskOptions): Promise<KioskBuild> {
   }
 }
 
-/** Reads the command line (and the config file it names) into options. */
-export function kioskOptionsFromArgs(args: string[]): KioskOptions {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string' },
-      db: { type: 'string' },
-      models: { type: 'string' },
-      out: { type: 'string' },
-      title: { type: 'string' },
-      idle: { type: 'string' },
-      preset: { type: 'string' },
+const KIOSK_DOC = {
+  summary:
+    'build a kiosk: a static folder with the app (locked-down UI), the SHARE models, one database and kiosk.json, served from one origin',
+  options: {
+    db: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'the SQLite database to bundle (required here or as "db" in --config)',
     },
-  });
+    models: {
+      type: 'string',
+      arg: 'DIR',
+      help: 'a folder of compiled SHARE models (see "Preparing the SHARE models"); without it the kiosk runs without a model',
+    },
+    out: { type: 'string', arg: 'DIR', help: 'where to write the kiosk (default dist-kiosk)' },
+    title: { type: 'string', arg: 'TEXT', help: 'the page title (default "SHARE kiosk")' },
+    idle: {
+      type: 'string',
+      arg: 'SECONDS',
+      help: 'reset the session after this long without input (default 180)',
+    },
+    preset: { type: 'string', arg: 'fast|faithful', help: 'the pipeline preset (default fast)' },
+    config: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'a JSON file with the same fields, paths relative to it (see kiosk.config.example.json); options given here win',
+    },
+  },
+} as const satisfies CommandDoc;
+
+/** The command line's options (and the config file they name) as kiosk options. */
+export function kioskOptions(values: OptionValues<typeof KIOSK_DOC.options>): KioskOptions {
   let file: Record<string, unknown> = {};
   let base = process.cwd();
   if (values.config) {
@@ -221,7 +240,7 @@ export function kioskOptionsFromArgs(args: string[]): KioskOptions {
 }
 
 async function main(): Promise<void> {
-  const built = await buildKiosk(kioskOptionsFromArgs(process.argv.slice(2)));
+  const built = await buildKiosk(kioskOptions(scriptOptions('build:kiosk', KIOSK_DOC)));
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   process.stderr.write(
     `kiosk built in ${built.out}: ${mb(built.totalBytes)}, ${built.precacheEntries} files (${mb(built.precacheBytes)}) precached for offline use\n` +

@@ -18,21 +18,32 @@ export type OptionValues<T extends OptionSpec> = {
   [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string;
 };
 
+/** How a command is invoked: `npm run -s share -- <command>`, or an npm script's `npm run <script> --`. */
+const shareInvocation = (command: string): string => `npm run -s share -- ${command}`;
+
 /** The hint appended to usage errors. */
-export const helpHint = (command: string): string => `(see npm run -s share -- ${command} --help)`;
+export const helpHint = (command: string, invocation = shareInvocation(command)): string =>
+  `(see ${invocation} --help)`;
+
+/** `--help` or `-h` among a command's arguments (not after `--`, which ends the options). */
+export function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
 /** Parses command options strictly; unknown or malformed options become a CliError. */
 export function parseOptions<T extends OptionSpec>(
   args: string[],
   options: T,
   command: string,
+  invocation = shareInvocation(command),
 ): OptionValues<T> {
   const config = Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type: o.type }]));
   try {
     return parseArgs({ args, options: config, strict: true, allowPositionals: false })
       .values as OptionValues<T>;
   } catch (error) {
-    throw new CliError(`${command}: ${(error as Error).message} ${helpHint(command)}`);
+    throw new CliError(`${command}: ${(error as Error).message} ${helpHint(command, invocation)}`);
   }
 }
 
@@ -91,11 +102,16 @@ export interface CommandDoc {
 }
 
 /** The `--help` text of one command: synopsis, summary and every option it accepts. */
-export function commandHelp(name: string, doc: CommandDoc, width = 88): string {
+export function commandHelp(
+  name: string,
+  doc: CommandDoc,
+  width = 88,
+  invocation = shareInvocation(name),
+): string {
   const entries = Object.entries(doc.options);
   const requiredOpts = entries.filter(([, o]) => o.required).map(([n, o]) => optionLabel(n, o));
   const synopsis = [
-    `usage: npm run -s share -- ${name}`,
+    `usage: ${invocation}`,
     ...requiredOpts,
     '[options]',
     ...(doc.operands ? [doc.operands] : []),

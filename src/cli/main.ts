@@ -3,7 +3,7 @@
  * `npm run -s share -- <command> [options]`: the Node entry point of share-web.
  * JSON results go to stdout alone; progress and logs go to stderr.
  */
-import { commandHelp } from './args';
+import { asksForHelp, commandHelp } from './args';
 import { CliError } from './cli-error';
 import { COMMANDS } from './commands';
 
@@ -13,12 +13,6 @@ function usage(): string {
     `usage: npm run -s share -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n` +
     'npm run -s share -- <command> --help lists the options of one command.\n'
   );
-}
-
-/** `--help` or `-h` among a command's arguments (not after `--`, which ends the options). */
-function asksForHelp(args: string[]): boolean {
-  const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands';
-import { runCli } from '../support/cli';
+import { ROOT } from '../paths';
+import { runCli, runTsx } from '../support/cli';
 
 describe('share <command> --help (CLI)', () => {
   it.each(Object.keys(COMMANDS))('%s --help lists every option it parses, exit 0', (name) => {
@@ -34,5 +37,34 @@ describe('share <command> --help (CLI)', () => {
     expect(JSON.parse(file.stdout)).toEqual([
       expect.objectContaining({ file: '--help', ok: false, problem: 'unreadable' }),
     ]);
+  });
+});
+
+describe('npm run <script> -- --help (bench and build scripts)', () => {
+  const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<
+    string,
+    string
+  >;
+  // Each script with options, and some options its help must list.
+  const cases: [string, string[]][] = [
+    ['bench:sr', ['--data DIR', '--json']],
+    ['bench:sr-consistency', ['--reference DIR', '--json']],
+    ['bench:roundtrip-synthetic', ['--queries gold|baseline', '--keep-joins', '--dev FILE']],
+    ['bench:load', ['--n N', '--reference DIR']],
+    ['build:kiosk', ['--db FILE', '--preset fast|faithful', '--config FILE']],
+  ];
+  it.each(cases)('%s: --help lists its options; a bad option is one line, exit 2', (name, opts) => {
+    const file = scripts[name]?.match(/^tsx (scripts\/\S+\.ts)$/)?.[1];
+    expect(file, `package.json runs ${name} with tsx`).toBeDefined();
+    const help = runTsx(file!, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.startsWith(`usage: npm run ${name} -- `)).toBe(true);
+    for (const o of [...opts, '-h, --help']) expect(help.stdout).toContain(`\n  ${o} `);
+    const bad = runTsx(file!, ['--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim()).toBe(
+      `${name}: Unknown option '--bogus' (see npm run ${name} -- --help)`,
+    );
   });
 });

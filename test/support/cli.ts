@@ -10,9 +10,14 @@ export interface CliRun {
 
 /** Runs `share <args>` the way `npm run -s share --` does (tsx on src/cli/main.ts). */
 export function runCli(args: string[], timeoutMs = 120_000): CliRun {
+  return runTsx('src/cli/main.ts', args, timeoutMs);
+}
+
+/** Runs a TypeScript entry point of this project (a path from the root) with tsx, as npm scripts do. */
+export function runTsx(file: string, args: string[], timeoutMs = 120_000): CliRun {
   const r = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/cli/main.ts'), ...args],
+    [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, file), ...args],
     {
       cwd: ROOT,
       encoding: 'utf8',
