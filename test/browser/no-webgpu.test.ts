@@ -67,8 +67,23 @@ describe('browser: without WebGPU', () => {
     );
     await check.getByTestId('sql-problems').waitFor();
     const problems = await check.getByTestId('sql-problems').textContent();
-    expect(problems).toMatch(/"ArtistsId".*did you mean b\.ArtistId/);
-    expect(problems).toMatch(/"Nme".*did you mean a\.Name/);
+    const said = problems?.replace(/\s+/g, ' ');
+    expect(said).toContain('table "Album" has no column "ArtistsId" (did you mean b.ArtistId?)');
+    expect(said).toContain('table "Artist" has no column "Nme" (did you mean a.Name?)');
+
+    // Each suggestion is a button that writes it in the SQL, in every place the name is used.
+    await check.getByTestId('sql-fix').filter({ hasText: 'b.ArtistId' }).click();
+    await check.getByTestId('sql-fix').filter({ hasText: 'a.Name' }).click();
+    await check.getByTestId('sql-problems-none').waitFor();
+    expect(await editor.textContent()).toBe(
+      "SELECT a.Name FROM Artist a JOIN Album b ON a.ArtistId = b.ArtistId WHERE a.Name LIKE 'A%'",
+    );
+    // Each is one undo step in the editor: Ctrl+Z takes back the last one only.
+    await editor.press('Control+z');
+    await check.getByTestId('sql-problems').waitFor();
+    expect(await editor.textContent()).toBe(
+      "SELECT a.Name FROM Artist a JOIN Album b ON a.ArtistId = b.ArtistId WHERE a.Nme LIKE 'A%'",
+    );
 
     // Fixed: no problems, and the trajectory follows the text.
     await editor.fill(

@@ -1,4 +1,4 @@
-import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { defaultKeymap, history, historyKeymap, isolateHistory } from '@codemirror/commands';
 import { SQLite, sql } from '@codemirror/lang-sql';
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { EditorState, Prec } from '@codemirror/state';
@@ -56,8 +56,23 @@ export function mountSqlEditor(
   });
   return {
     setValue(value) {
-      if (value === view.state.doc.toString()) return;
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
+      const current = view.state.doc.toString();
+      if (value === current) return;
+      // Only the part that differs, so the cursor stays where it was; a change made from
+      // outside (a suggested name put in, a session restored) is one undo step of its own.
+      let start = 0;
+      while (start < current.length && current[start] === value[start]) start++;
+      let end = 0;
+      const room = Math.min(current.length, value.length) - start;
+      while (end < room && current.at(-1 - end) === value.at(-1 - end)) end++;
+      view.dispatch({
+        changes: {
+          from: start,
+          to: current.length - end,
+          insert: value.slice(start, value.length - end),
+        },
+        annotations: isolateHistory.of('full'),
+      });
     },
     destroy: () => view.destroy(),
   };

@@ -20,6 +20,13 @@ export interface SchemaProblem {
   name: string;
   message: string;
   suggestions: string[];
+  /**
+   * Where the wrong name is written, for putting a suggestion in its place (`applySuggestion`):
+   * a table of FROM/JOIN, a qualifier (`T9` of `T9.x`, `t` of `t.*`), or a column (with the
+   * qualifier it is written with). Suggestions then name what replaces `ref.name` (prefixed
+   * by `ref.qualifier` and a dot when there is one).
+   */
+  ref: { as: 'table' | 'qualifier' | 'column'; name: string; qualifier?: string };
 }
 
 /** The result of analysing a query against a schema. */
@@ -119,6 +126,7 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
       problem({
         kind: 'unknown-table',
         name: ref.name,
+        ref: { as: 'table', name: ref.name },
         message: `no table named "${ref.name}"`,
         suggestions: suggestNames(
           ref.name,
@@ -159,6 +167,7 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
             problem({
               kind: 'unknown-column',
               name: display,
+              ref: { as: 'column', name: c.name, qualifier: c.table },
               message: `table "${src.table.name}" has no column "${c.name}"`,
               suggestions: suggestNames(
                 c.name,
@@ -176,6 +185,7 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
       problem({
         kind: 'unknown-table',
         name: c.table,
+        ref: { as: 'qualifier', name: c.table },
         message: `"${c.table}" (in ${display}) is not a table or alias of this query`,
         suggestions: suggestNames(c.table, [
           ...scope.sources.map((s) => s.name),
@@ -186,13 +196,17 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
     }
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const hits: Resolution[] = [];
+      // How each hit is written qualified: by the name it has in this query (its alias).
+      const qualified: string[] = [];
       for (const src of s.sources) {
         if (src.table) {
           const col = src.table.columns.find((x) => lower(x.name) === lower(c.name));
           if (col) hits.push({ kind: 'table', table: src.table.name, column: col.name });
+          if (col) qualified.push(`${src.name}.${col.name}`);
         } else {
           const col = src.columns?.find((x) => lower(x) === lower(c.name));
           if (col) hits.push({ kind: 'derived', source: src.name, column: col });
+          if (col) qualified.push(src.name ? `${src.name}.${col}` : col);
         }
       }
       if (hits.length > 0) {
@@ -207,10 +221,9 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
           problem({
             kind: 'ambiguous-column',
             name: display,
+            ref: { as: 'column', name: c.name },
             message: `"${c.name}" is a column of several tables here; qualify it`,
-            suggestions: hits.map((h) =>
-              h.kind === 'table' ? `${h.table}.${h.column}` : h.column,
-            ),
+            suggestions: qualified,
           });
         }
         return;
@@ -229,6 +242,7 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
     problem({
       kind: 'unknown-column',
       name: display,
+      ref: { as: 'column', name: c.name },
       message: `no column named "${c.name}" in ${scope.sources.map((s) => s.name).join(', ') || 'this query'}`,
       suggestions: suggestNames(c.name, candidates.length ? candidates : allColumns(schema)),
     });
@@ -306,6 +320,7 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
           problem({
             kind: 'unknown-table',
             name: item.expr.table,
+            ref: { as: 'qualifier', name: item.expr.table },
             message: `"${item.expr.table}.*" names no table of this query`,
             suggestions: suggestNames(
               item.expr.table,
