@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import initSqlJs, { type Database } from 'sql.js';
+import type { Database } from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPIDER } from '../../../test/paths';
-import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
+import { openSpiderDb, spiderDev, spiderTables } from '../../../test/support/spider';
+import { schemaForDb } from '../schema/from-tables-json';
 import { analyzeSql, joinKeysOf } from './analyze';
 import { SqlParseError } from './errors';
 import { checkSqlSyntax, initSqlParser, parseSql } from './parse';
@@ -17,20 +15,14 @@ import {
   valueHintsAsync,
 } from './validate';
 
-const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
-const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')) as {
-  db_id: string;
-  query: string;
-}[];
+const tables = spiderTables();
+const dev = spiderDev();
 const schema = schemaForDb(tables, 'concert_singer');
 let db: Database;
 
 beforeAll(async () => {
   await initSqlParser();
-  const SQL = await initSqlJs();
-  db = new SQL.Database(
-    readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
-  );
+  db = await openSpiderDb('concert_singer');
 });
 afterAll(() => db.close());
 

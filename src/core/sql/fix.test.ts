@@ -1,27 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import initSqlJs, { type Database } from 'sql.js';
+import type { Database } from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPIDER } from '../../../test/paths';
-import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
+import { openSpiderDb, spiderDev, spiderTables } from '../../../test/support/spider';
+import { schemaForDb } from '../schema/from-tables-json';
 import { analyzeSql, type SchemaProblem } from './analyze';
 import { applySuggestion } from './fix';
 import { initSqlParser, parseSql } from './parse';
 
-const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
-const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')) as {
-  db_id: string;
-  query: string;
-}[];
+const tables = spiderTables();
+const dev = spiderDev();
 const schema = schemaForDb(tables, 'concert_singer');
 let db: Database;
 
 beforeAll(async () => {
   await initSqlParser();
-  const SQL = await initSqlJs();
-  db = new SQL.Database(
-    readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
-  );
+  db = await openSpiderDb('concert_singer');
 });
 afterAll(() => db.close());
 
@@ -77,7 +69,6 @@ describe('applySuggestion', () => {
   });
 
   it('undoes every misspelt column of every Spider gold query: the rows of the gold SQL again', async () => {
-    const SQL = await initSqlJs();
     const databases = new Map<string, Database>();
     let checked = 0;
     try {
@@ -86,7 +77,7 @@ describe('applySuggestion', () => {
         const found = (sql: string) => analyzeSql(parseSql(sql), s).problems;
         let d = databases.get(db_id);
         if (!d) {
-          d = new SQL.Database(readFileSync(join(SPIDER, `database/${db_id}/${db_id}.sqlite`)));
+          d = await openSpiderDb(db_id);
           databases.set(db_id, d);
         }
         const rows = (sql: string) => JSON.stringify(d.exec(sql).map((r) => r.values));

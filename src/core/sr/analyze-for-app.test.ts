@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import initSqlJs from 'sql.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SPIDER } from '../../../test/paths';
-import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
+import { openSpiderDb, spiderTables } from '../../../test/support/spider';
+import { schemaForDb } from '../schema/from-tables-json';
 import { initSqlParser } from '../sql/parse';
 import { analyzeForApp } from './analyze-for-app';
 
-const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
+const tables = spiderTables();
 const schema = schemaForDb(tables, 'concert_singer');
 
 beforeAll(() => initSqlParser());
@@ -24,10 +21,7 @@ describe('analyzeForApp', () => {
   });
 
   it('reports schema problems and literal values found elsewhere, with a database', async () => {
-    const SQL = await initSqlJs();
-    const db = new SQL.Database(
-      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
-    );
+    const db = await openSpiderDb('concert_singer');
     const country = String(db.exec('SELECT Country FROM singer LIMIT 1')[0]!.values[0]![0]);
     const a = analyzeForApp(`SELECT Nme FROM singer WHERE Name = '${country}'`, schema, db);
     db.close();

@@ -3,27 +3,22 @@ import { join } from 'node:path';
 import initSqlJs, { type Database } from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHINOOK, SPIDER } from '../../../test/paths';
+import { openSpiderDb, spiderDev, spiderTables } from '../../../test/support/spider';
 import { schemaFromSqlite } from '../schema/from-sqlite';
-import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
+import { schemaForDb } from '../schema/from-tables-json';
 import { initSqlParser } from '../sql/parse';
 import { roundtrip, sameRows } from './roundtrip';
 import { srToSql } from './to-sql';
 
-const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
-const dev = JSON.parse(readFileSync(join(SPIDER, 'dev.json'), 'utf8')) as {
-  db_id: string;
-  query: string;
-}[];
+const tables = spiderTables();
+const dev = spiderDev();
 const schema = schemaForDb(tables, 'concert_singer');
 let db: Database;
 const rows = (sql: string) => db.exec(sql)[0]?.values ?? [];
 
 beforeAll(async () => {
   await initSqlParser();
-  const SQL = await initSqlJs();
-  db = new SQL.Database(
-    readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
-  );
+  db = await openSpiderDb('concert_singer');
 });
 afterAll(() => db.close());
 
