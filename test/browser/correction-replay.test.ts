@@ -10,6 +10,7 @@ import { stripBirdSuffix } from '../../src/core/share/item';
 import { STAGES } from '../../src/core/share/stages';
 import { SPIDER2SQLITE } from '../paths';
 import { loadSqlJs } from '../support/sqljs';
+import { axeViolations } from './support/axe';
 import { launch, type TestBrowser } from './support/chromium';
 import { sqliteFromTablesJson } from './support/db-from-tables-json';
 import { type ReplayServer, startReplayServer } from './support/replay-server';
@@ -88,6 +89,8 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
       .getByTestId('rows-final')
       .getByText(/0 rows/)
       .waitFor();
+    // Trajectories, diffs, stage records and rows: nothing for axe to report.
+    expect(await axeViolations(page)).toEqual([]);
 
     expect(replay.received.map((r) => r.model)).toEqual(['bam', 'bam', 'sam', 'lom', 'generator']);
     STAGES.forEach((stage, i) => {

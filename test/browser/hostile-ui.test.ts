@@ -5,6 +5,7 @@ import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SPIDER } from '../paths';
 import { loadSqlJs } from '../support/sqljs';
+import { axeViolations } from './support/axe';
 import { launch, type TestBrowser } from './support/chromium';
 import { type StaticServer, serveStatic } from './support/static-server';
 
@@ -435,6 +436,8 @@ describe('browser: hostile inputs through the UI', () => {
         c.name,
       ).toBeUndefined();
       await page.getByTestId('correct').waitFor();
+      // Whatever the input did to the page, it stays accessible (axe finds nothing).
+      expect(await axeViolations(page), c.name).toEqual([]);
       handled.push(c.name);
     }
     console.log(`hostile UI corpus: ${handled.length} cases, all handled`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKiosk, type KioskBuild } from '../../scripts/build-kiosk';
 import { ROOT } from '../paths';
+import { axeViolations } from './support/axe';
 import { launch, type TestBrowser } from './support/chromium';
 import { findLeaks, type RecordedRequest, recordRequests } from './support/privacy';
 import { type StaticServer, serveStatic } from './support/static-server';
@@ -117,6 +118,7 @@ describe('kiosk build', () => {
       .getByText(/1 rows/)
       .waitFor();
     expect(await page.getByTestId('extracted-bam').textContent()).toMatch(/order_items/);
+    expect(await axeViolations(page)).toEqual([]);
 
     // Left alone past idleResetSeconds, the session clears (the database stays).
     await page.locator('[data-testid="kiosk-idle"][data-resets="1"]').waitFor({ timeout: 20_000 });

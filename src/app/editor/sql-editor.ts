@@ -47,7 +47,9 @@ export function mountSqlEditor(
         syntaxHighlighting(defaultHighlightStyle),
         EditorView.lineWrapping,
         placeholder(options.placeholder ?? ''),
-        EditorView.contentAttributes.of({ 'aria-label': options.label }),
+        // tabindex: an editable element is focusable anyway, but saying so lets checkers
+        // (axe's scrollable-region-focusable) see that a long query can be scrolled by keyboard.
+        EditorView.contentAttributes.of({ 'aria-label': options.label, tabindex: '0' }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
         }),
