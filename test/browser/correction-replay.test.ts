@@ -83,6 +83,17 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
       expect(await page.getByTestId(`stage-${stage}`).getAttribute('data-status')).toBe('done');
     }
     expect(await page.getByTestId('final-sql').textContent()).toBe(ref.finalSql!.get(IDX));
+    // The change from the initial SQL reads as the corrected SQL in its own layout, with what
+    // was removed struck through in between.
+    const diff = page.getByTestId('final-diff');
+    expect(await diff.locator('del').count()).toBeGreaterThan(0);
+    expect(
+      await diff.evaluate((pre) => {
+        const copy = pre.cloneNode(true) as HTMLElement;
+        for (const e of copy.querySelectorAll('del, .sep')) e.remove();
+        return copy.textContent;
+      }),
+    ).toBe(ref.finalSql!.get(IDX));
     expect(await page.getByTestId('diff-lom').locator('del').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('touched-lom').textContent()).toContain('Matches.title_id');
     await page

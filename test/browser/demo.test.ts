@@ -41,9 +41,12 @@ describe('browser: static demo under a sub-path, and the benchmark page without 
       .getByText(/\d+ rows/)
       .waitFor();
 
-    // A logic mistake: every name exists, the trajectory shows the SQL, the rows differ.
+    // A logic mistake: every name exists, the trajectory shows the SQL, the rows differ,
+    // and the diff points at the one word that is wrong.
     await questions.selectOption('garden-average-price');
     await page.getByTestId('demo-problems-none').waitFor();
+    expect(await page.getByTestId('demo-diff').locator('del').allTextContents()).toEqual(['MAX']);
+    expect(await page.getByTestId('demo-diff').locator('ins').allTextContents()).toEqual(['AVG']);
     expect(await page.getByTestId('demo-trajectory').textContent()).toMatch(/products/);
     await page
       .getByTestId('demo-rows-wrong')

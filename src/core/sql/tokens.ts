@@ -1,13 +1,18 @@
-/** A piece of SQL text: a word, a quoted name, a string or one punctuation character. */
+/**
+ * A piece of SQL text: a word, a quoted name, a string, a number, or punctuation (one
+ * character, or a two-character operator such as `<=`, `<>`, `||`).
+ */
 export interface SqlToken {
-  kind: 'word' | 'punct' | 'string' | 'ident';
+  kind: 'word' | 'punct' | 'string' | 'ident' | 'number';
   text: string;
   /** Where it is in the SQL: `sql.slice(start, end) === text`. */
   start: number;
   end: number;
 }
 
-/** Splits SQL into words, quoted names, strings and punctuation; comments are dropped. */
+const OPERATORS = new Set(['<=', '>=', '<>', '!=', '==', '||', '<<', '>>']);
+
+/** Splits SQL into words, quoted names, strings, numbers and punctuation; comments are dropped. */
 export function tokenizeSql(sql: string): SqlToken[] {
   const tokens: SqlToken[] = [];
   let i = 0;
@@ -51,9 +56,16 @@ export function tokenizeSql(sql: string): SqlToken[] {
       while (j < n && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j]!)) j++;
       tokens.push({ kind: 'word', text: sql.slice(i, j), start: i, end: j });
       i = j;
+    } else if (/[0-9]/.test(c)) {
+      const m = /^(?:0[xX][0-9A-Fa-f]+|[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)/.exec(
+        sql.slice(i),
+      )!;
+      tokens.push({ kind: 'number', text: m[0], start: i, end: i + m[0].length });
+      i += m[0].length;
     } else {
-      tokens.push({ kind: 'punct', text: c, start: i, end: i + 1 });
-      i++;
+      const width = OPERATORS.has(sql.slice(i, i + 2)) ? 2 : 1;
+      tokens.push({ kind: 'punct', text: sql.slice(i, i + width), start: i, end: i + width });
+      i += width;
     }
   }
   return tokens;
