@@ -191,6 +191,16 @@ describe('sqlToSr (BAM style)', () => {
         'SELECT name FROM customers EXCEPT SELECT c.name FROM customers c JOIN orders o ON c.id = o.customer_id',
       ),
     ).toContain("filter = 'in'");
+    // Also when the table that only filters is the one in FROM.
+    expect(
+      sr('SELECT DISTINCT c.name FROM orders o JOIN customers c ON o.customer_id = c.id'),
+    ).toBe(
+      [
+        'tmp_res1 = df.select(orders.customer_id)',
+        "df1 = df.where(element = customers.id, filter = 'in', value = tmp_res1)",
+        'res = df1.select(customers.name).distinct()',
+      ].join('\n'),
+    );
     // Nor where an aggregate counts the join's rows before DISTINCT.
     expect(
       sr(

@@ -348,6 +348,17 @@ class Writer {
     const semiJoins = new Map<SqlSelect['joins'][number], SqlExpr>();
     const distinctRows = s.distinct || this.setOperand;
     this.setOperand = false;
+    // `FROM b JOIN a ON b.k = a.k` where only the ON reads b: the same inner join written
+    // `FROM a JOIN b`, so that b is the one that filters (below).
+    const first = s.joins[0];
+    if (first?.kind === 'INNER' && s.from?.k === 'table' && first.ref.k === 'table') {
+      const swapped: SqlSelect = {
+        ...s,
+        from: first.ref,
+        joins: [{ ...first, ref: s.from }, ...s.joins.slice(1)],
+      };
+      if (this.tableSemiJoin(swapped, q, swapped.joins[0]!, distinctRows)) s = swapped;
+    }
     for (const j of s.joins) {
       const semi =
         j.kind === 'INNER'
