@@ -209,6 +209,38 @@ describe('pipeline stage options', () => {
     expect(alone.ok && alone.sql).toContain('Male_ID');
   });
 
+  it('joins again a table the SQL joined only for what it does to the rows', async () => {
+    // Spider's concert_singer: a stadium's name once per concert held there. The trajectory
+    // names no column of concert; compiled from it alone, every stadium would come back once.
+    const { schema, item } = spiderItem(
+      'concert_singer',
+      'Name the stadium of each concert held in a stadium for more than 10000 people.',
+      'SELECT T1.Name FROM stadium AS T1 JOIN concert AS T2 ON T1.Stadium_ID = T2.Stadium_ID WHERE T1.Capacity > 10000',
+    );
+    const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
+    expect(sr).not.toContain('concert');
+    const corrected = sr.replace("'> 10000'", "'> 3000'");
+    expect(corrected).not.toBe(sr);
+    const { result, error } = await runScripted(item, { sam: sr, lom: corrected }, schema, false);
+    expect(error).toBeUndefined();
+    expect(result!.ranOn.generator).toBe('deterministic');
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(
+      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
+    );
+    try {
+      const names = (sql: string) => (db.exec(sql)[0]?.values ?? []).map((r) => r[0]).sort();
+      const intended = names(item.initialSql.replace('> 10000', '> 3000'));
+      expect(intended).toHaveLength(6);
+      expect(names(result!.finalSql!)).toEqual(intended);
+      // From the trajectory alone: the stadiums without a concert too, each once.
+      const alone = srToSql(corrected, schema);
+      expect(alone.ok && names(alone.sql)).toHaveLength(8);
+    } finally {
+      db.close();
+    }
+  });
+
   it('does not compile a correction of SQL that reads one table in two roles', async () => {
     // Spider's flight_2: a flight has a source and a destination airport. The trajectory names
     // both AIRPORTS; compiled back it would lose which city is which.

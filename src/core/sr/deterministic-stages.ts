@@ -47,7 +47,8 @@ const KEPT_AS_WRITTEN =
  * keeps that SQL as written (compiling it back could only lose something). Otherwise the
  * corrected trajectory is compiled to SQL, keeping the SQL's joins where the trajectory still
  * joins the same tables (SR does not say which key a join used: `winner_id` or `loser_id`,
- * through `disp` or not). It is not compiled when the trajectory read from the SQL lost
+ * through `disp` or not) and joining again the tables the SQL joined only for what that does
+ * to the rows (`account JOIN loan` counting accounts). It is not compiled when the trajectory read from the SQL lost
  * something compiling cannot restore (`SqlToSrResult.lossy`: one table in several roles, a
  * correlated subquery…): the SQL it compiles to would answer another question.
  */
@@ -66,27 +67,31 @@ export async function deterministicFinalSql(
       reason: `its trajectory only approximates the SQL's ${original.lossy.join('; ')}, and the SQL compiled from it would answer another question`,
     };
   }
-  const result = srToSql(correctedSr, schema, { joinKeys: original.joinKeys });
+  const result = srToSql(correctedSr, schema, {
+    joinKeys: original.joinKeys,
+    rejoin: original.rejoin,
+  });
   return result.ok
     ? { ok: true, output: result.sql, notes: [] }
     : { ok: false, reason: result.error.message };
 }
 
-/** The keys `sql` joins on and what its trajectory loses (none when it does not parse). */
+/**
+ * The keys `sql` joins on, what its trajectory loses and the tables it joins only for their
+ * effect on rows (none of these when it does not parse).
+ */
 async function readOriginal(
   sql: string,
   schema: Schema,
-): Promise<{ joinKeys: JoinKey[]; lossy: string[] }> {
-  if (!sql.trim()) return { joinKeys: [], lossy: [] };
+): Promise<{ joinKeys: JoinKey[]; lossy: string[]; rejoin: string[] }> {
+  if (!sql.trim()) return { joinKeys: [], lossy: [], rejoin: [] };
   const { initSqlParser, parseSql } = await import('../sql/parse');
   await initSqlParser();
   try {
     const query = parseSql(sql);
-    return {
-      joinKeys: joinKeysOf(analyzeSql(query, schema)),
-      lossy: sqlToSr(query, schema).lossy,
-    };
+    const { lossy, rejoin } = sqlToSr(query, schema);
+    return { joinKeys: joinKeysOf(analyzeSql(query, schema)), lossy, rejoin };
   } catch {
-    return { joinKeys: [], lossy: [] };
+    return { joinKeys: [], lossy: [], rejoin: [] };
   }
 }

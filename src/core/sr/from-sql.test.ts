@@ -213,6 +213,44 @@ describe('sqlToSr (BAM style)', () => {
     ).not.toContain("'in'");
   });
 
+  it('notes a join that SR leaves out although it repeats or drops rows', () => {
+    const read = (sql: string) => sqlToSr(parseSql(sql), schema);
+    // Customers once per order, only those with one: SR names no column of orders.
+    const perOrder = read(
+      "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Oslo'",
+    );
+    expect(perOrder.sr).not.toContain('orders');
+    expect(perOrder.approximations).toEqual([
+      'the join with orders, which only repeats or drops rows (SR names none of its columns)',
+    ]);
+    // In the outer select it can be joined again from the SQL's keys; it is not lost.
+    expect(perOrder.rejoin).toEqual(['orders']);
+    expect(perOrder.lossy).toEqual([]);
+    // The same written from the other side.
+    expect(
+      read('SELECT c.name FROM orders o JOIN customers c ON o.customer_id = c.id').rejoin,
+    ).toEqual(['orders']);
+    // Looked up on its primary key, a table adds or drops no rows: nothing to note.
+    const lookedUp = read('SELECT o.amount FROM orders o JOIN customers c ON o.customer_id = c.id');
+    expect(lookedUp.approximations).toEqual([]);
+    expect(lookedUp.rejoin).toEqual([]);
+    // Read, or counted (`count(orders.*)`), it is named in the trajectory.
+    expect(
+      read('SELECT c.name, o.amount FROM customers c JOIN orders o ON o.customer_id = c.id').rejoin,
+    ).toEqual([]);
+    expect(
+      read('SELECT COUNT(*) FROM customers c JOIN orders o ON o.customer_id = c.id').rejoin,
+    ).toEqual([]);
+    // Inside a subquery nothing joins it again: lost.
+    const inner = read(
+      'SELECT name FROM customers WHERE id IN (SELECT c.id FROM customers c JOIN orders o ON o.customer_id = c.id GROUP BY c.id HAVING COUNT(c.id) > 1)',
+    );
+    expect(inner.rejoin).toEqual([]);
+    expect(inner.lossy).toEqual([
+      'the join with orders, which only repeats or drops rows (SR names none of its columns)',
+    ]);
+  });
+
   it('follows BAM in ranges, alternatives, IN lists, years, ordering and names', () => {
     // A range on one column is one step; alternatives of several conditions become frames.
     expect(sr('SELECT name FROM customers WHERE id > 1 AND id < 9')).toBe(

@@ -28,6 +28,13 @@ export interface SqlToSrResult {
    * condition (a cross product), a window frame, and anything SR cannot write at all.
    */
   lossy: string[];
+  /**
+   * Tables the outer SELECT joins only for what the join does to its rows (repeats or drops
+   * them: `account JOIN loan ON …` counting accounts), which SR leaves out because it names
+   * none of their columns. Compiling with the SQL's join keys joins them again
+   * (`SrToSqlOptions.rejoin`); elsewhere in the query such a join is lossy.
+   */
+  rejoin: string[];
 }
 
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group_concat']);
@@ -125,6 +132,7 @@ function tableCopies(
 export function sqlToSr(query: SqlQuery, schema: Schema): SqlToSrResult {
   const analysis = analyzeSql(query, schema);
   const writer = new Writer(analysis, schema);
+  writer.outer = query.body.k === 'select' ? query.body : undefined;
   // With common table expressions BAM writes compactly: a frame's conditions in one step.
   writer.compact = query.with.length > 0;
   const result = writer.query(query, 'res');
@@ -133,6 +141,7 @@ export function sqlToSr(query: SqlQuery, schema: Schema): SqlToSrResult {
     sr: writer.lines.join('\n'),
     approximations: [...new Set(writer.approximations)],
     lossy: [...new Set(writer.lossy)],
+    rejoin: [...new Set(writer.rejoin)],
   };
 }
 
@@ -177,6 +186,9 @@ class Writer {
   lines: string[] = [];
   approximations: string[] = [];
   lossy: string[] = [];
+  rejoin: string[] = [];
+  /** The query's outer SELECT (none for UNION/INTERSECT/EXCEPT). */
+  outer: SqlSelect | undefined;
   /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
   private namingCopies = new Set<SqlSelect>();
   /** Chain all conditions of a frame in one step (BAM's style for queries with CTEs). */
@@ -477,6 +489,13 @@ class Writer {
       if (j.kind === 'RIGHT' || j.kind === 'FULL')
         this.lose(`${j.kind} JOIN (written as a plain join)`);
     }
+    for (const table of this.rowChangingJoins(s, q, semiJoins)) {
+      const what = `the join with ${table}, which only repeats or drops rows (SR names none of its columns)`;
+      if (s === this.outer && !start) {
+        this.approximations.push(what);
+        this.rejoin.push(table);
+      } else this.lose(what);
+    }
     const conds = [...(s.where ? conjuncts(s.where) : []), ...semiJoins.values()];
     const top = this.topOne(s, q, conds);
     const union = top || s.groupBy.length || s.having ? undefined : this.unionParts(s, q, conds);
@@ -764,6 +783,87 @@ class Writer {
       this.approximations.push('a join with a derived table (written as IN; duplicates dropped)');
     const query: SqlQuery = { ...j.ref.query, body: { ...body, items: [item] } };
     return { k: 'in', expr: outer, query, not: false };
+  }
+
+  /**
+   * The schema tables of `s` that nothing reads but the ON condition joining them, joined on
+   * columns other than their primary key: each row of the rest meets none or several of
+   * theirs. SR names no column of them, so it leaves them out. Tables joined on their primary
+   * key (looked up: one match per row), bridges between two others (read in two ONs; joins
+   * are inferred again through them), copies of one table and the table `count(t.*)` names
+   * are not listed.
+   */
+  private rowChangingJoins(
+    s: SqlSelect,
+    q: SqlQuery | undefined,
+    semiJoins: ReadonlyMap<SqlSelect['joins'][number], SqlExpr>,
+  ): string[] {
+    const refs = [s.from, ...s.joins.filter((j) => !semiJoins.has(j)).map((j) => j.ref)];
+    const tables = refs.filter(
+      (r): r is TableName => r?.k === 'table' && !this.ctes.has(r.name.toLowerCase()),
+    );
+    let countsStar = false;
+    for (const e of [
+      ...s.items.map((i) => i.expr),
+      s.having,
+      ...(q?.orderBy ?? []).map((o) => o.expr),
+    ])
+      if (e)
+        walk(e, (x) => {
+          if (x.k === 'function' && x.name.toLowerCase() === 'count' && x.star) countsStar = true;
+          return !countsStar;
+        });
+    const out: string[] = [];
+    for (const r of tables) {
+      const lower = r.name.toLowerCase();
+      if (tables.filter((t) => t.name.toLowerCase() === lower).length > 1) continue;
+      if (countsStar && this.countTable?.toLowerCase() === lower) continue;
+      const table = this.schema.tables.find((t) => t.name.toLowerCase() === lower);
+      if (!table) continue;
+      const name = (r.alias ?? r.name).toLowerCase();
+      const ofR = (x: SqlExpr): x is ColumnExpr => {
+        if (x.k !== 'column') return false;
+        if (x.table) return x.table.toLowerCase() === name;
+        const res = this.analysis.resolve(x);
+        return res?.kind === 'table' && res.table.toLowerCase() === lower;
+      };
+      const reads = (x: SqlExpr): boolean => {
+        if (ofR(x) || (x.k === 'star' && (!x.table || x.table.toLowerCase() === name))) return true;
+        const sub =
+          x.k === 'subquery' || x.k === 'exists' ? x.query : x.k === 'in' ? x.query : undefined;
+        let inside = false;
+        if (sub)
+          walkQuery(sub, (y) => {
+            if (y.k === 'column' && y.table?.toLowerCase() === name) inside = true;
+          });
+        return inside;
+      };
+      const readingOns = s.joins.filter((j) => {
+        let hit = false;
+        if (j.on)
+          walk(j.on, (x) => {
+            hit ||= ofR(x);
+            return !hit;
+          });
+        return hit;
+      });
+      const join = readingOns[0];
+      if (readingOns.length !== 1 || join!.kind !== 'INNER' || !join!.on) continue;
+      if (readOutsideOn(s, q, join!, reads)) continue;
+      const keyColumns = new Set<string>();
+      for (const c of conjuncts(join!.on!)) {
+        const pair = columnEquality(c);
+        if (!pair) continue;
+        const [a, b] = pair;
+        if (ofR(a) !== ofR(b)) keyColumns.add((ofR(a) ? a : b).name.toLowerCase());
+      }
+      if (keyColumns.size === 0) continue;
+      const looked =
+        table.primaryKey.length > 0 &&
+        table.primaryKey.every((c) => keyColumns.has(c.toLowerCase()));
+      if (!looked) out.push(table.name);
+    }
+    return out;
   }
 
   /** Later steps read a CTE's lone `COUNT(*) AS n`, written `.count()`, as `count` (BAM's name). */

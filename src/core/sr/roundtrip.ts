@@ -25,8 +25,9 @@ export interface RoundtripOutcome {
 
 export interface RoundtripOptions {
   /**
-   * Compile with the query's own join keys (`joinKeysOf`), as the fast preset compiles a
-   * corrected trajectory with the keys of the SQL it corrects. Without it (the default) the
+   * Compile with the query's own join keys (`joinKeysOf`) and the tables it joins only for
+   * their effect on rows (`SqlToSrResult.rejoin`), as the fast preset compiles a corrected
+   * trajectory with those of the SQL it corrects. Without it (the default) the
    * joins come from the trajectory and the schema's foreign keys alone.
    */
   keepJoins?: boolean;
@@ -58,8 +59,9 @@ export function translateRoundtrip(
     return { compiled: false, match: false, problem: `parse: ${(error as Error).message}` };
   }
   let sr: string;
+  let rejoin: string[];
   try {
-    sr = sqlToSr(query, schema).sr;
+    ({ sr, rejoin } = sqlToSr(query, schema));
   } catch (error) {
     return { compiled: false, match: false, problem: `to SR: ${(error as Error).message}` };
   }
@@ -68,7 +70,7 @@ export function translateRoundtrip(
     back = srToSql(
       sr,
       schema,
-      options.keepJoins ? { joinKeys: joinKeysOf(analyzeSql(query, schema)) } : {},
+      options.keepJoins ? { joinKeys: joinKeysOf(analyzeSql(query, schema)), rejoin } : {},
     );
   } catch (error) {
     return {

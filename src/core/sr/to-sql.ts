@@ -150,6 +150,13 @@ export interface SrToSqlOptions {
    * corrected (`joinKeysOf`): SR does not say which key a join used, the user's SQL does.
    */
   joinKeys?: readonly JoinKey[];
+  /**
+   * Tables the result's rows are joined with although the trajectory names none of their
+   * columns (`SqlToSrResult.rejoin`: the SQL joined them for what the join does to the rows).
+   * Each is joined to the result's tables on one of `joinKeys` that reaches it from them;
+   * one no key reaches is left out.
+   */
+  rejoin?: readonly string[];
 }
 
 /**
@@ -173,7 +180,9 @@ export function srToSql(
     program = parsed.program;
   } else program = sr;
   try {
-    const query = new Compiler(index, options.joinKeys ?? []).program(program);
+    const query = new Compiler(index, options.joinKeys ?? [], options.rejoin ?? []).program(
+      program,
+    );
     return { ok: true, sql: printQuery(query), query };
   } catch (error) {
     if (error instanceof SrCompileError) return { ok: false, error };
@@ -194,12 +203,16 @@ class Compiler {
   /** Frames that read more tables than they name, for the current step (see widenRefinedFrames). */
   private widened = new Map<Frame, string[]>();
 
+  /** The frame `res` is bound to, once all steps are read. */
+  private result: Frame | undefined;
+
   /** What decides between keys when tables are joined (see `joinTree`). */
   private joinHints: { preferred: readonly JoinKey[]; named: Set<string> };
 
   constructor(
     private readonly index: SchemaIndex,
     joinKeys: readonly JoinKey[],
+    private readonly rejoin: readonly string[],
   ) {
     this.joinHints = { preferred: joinKeys, named: new Set() };
   }
@@ -231,6 +244,7 @@ class Compiler {
     const result = this.env.get('res') ?? last;
     if (!result) this.fail('the trajectory has no steps');
     this.line = 0;
+    this.result = result;
     return this.toQuery(result);
   }
 
@@ -1104,9 +1118,10 @@ class Compiler {
         }
       }
     } else if (tables.length > 0) {
+      const all = frame === this.result ? [...tables, ...this.rejoined(tables)] : tables;
       const tree = joinTree(
         this.index.schema,
-        outerFirst(tables, this.joinHints.preferred),
+        outerFirst(all, this.joinHints.preferred),
         this.joinHints,
       );
       select.from = tree.from;
@@ -1115,6 +1130,23 @@ class Compiler {
     if (frame.filters.length) select.where = and(frame.filters);
     if (frame.having.length) select.having = and(frame.having);
     return withLimit({ with: [], body: select, orderBy: frame.orderBy }, frame);
+  }
+
+  /** The `rejoin` tables not among `tables` that one of the join keys links to one of them. */
+  private rejoined(tables: readonly string[]): string[] {
+    const has = (t: string) => tables.some((x) => x.toLowerCase() === t.toLowerCase());
+    const out: string[] = [];
+    for (const t of this.rejoin) {
+      if (has(t) || out.includes(t)) continue;
+      const linked = this.joinHints.preferred.some(
+        (k) =>
+          (k.fromTable.toLowerCase() === t.toLowerCase() && has(k.toTable)) ||
+          (k.toTable.toLowerCase() === t.toLowerCase() && has(k.fromTable)),
+      );
+      const table = this.index.schema.tables.find((x) => x.name.toLowerCase() === t.toLowerCase());
+      if (linked && table) out.push(table.name);
+    }
+    return out;
   }
 
   /** The joins that reach schema table `t` from a derived table, through a column it passes on. */
