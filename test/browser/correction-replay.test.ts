@@ -72,6 +72,16 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
     expect(await page.getByTestId('correct').isDisabled()).toBe(true);
     await page.getByTestId('endpoint-ack').check();
 
+    // Everything the screen-reader live region says during the run.
+    await page.evaluate(() => {
+      const region = document.querySelector('[data-testid="announcer"]')!;
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => {
+        const text = region.textContent ?? '';
+        if (text && said.at(-1) !== text) said.push(text);
+      }).observe(region, { childList: true, characterData: true, subtree: true });
+    });
     await page.getByTestId('question').press('Control+Enter');
     // Tokens stream into the running stage.
     await page.locator('[data-testid="stream-bam"]').waitFor();
@@ -100,6 +110,15 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
       .getByTestId('rows-final')
       .getByText(/0 rows/)
       .waitFor();
+    // A screen reader hears each stage start and how the run ended, tokens aside.
+    expect(await page.evaluate(() => (window as unknown as { said: string[] }).said)).toEqual([
+      'Stage 1 of 5: SQL → action trajectory (BAM).',
+      'Stage 2 of 5: Mask schema (BAM).',
+      'Stage 3 of 5: Fill schema (SAM).',
+      'Stage 4 of 5: Fix logic (LOM).',
+      'Stage 5 of 5: Trajectory → SQL (generator).',
+      'Correction finished: the corrected SQL is ready. It returns no rows.',
+    ]);
     // Trajectories, diffs, stage records and rows: nothing for axe to report.
     expect(await axeViolations(page)).toEqual([]);
 
@@ -158,6 +177,9 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
     expect(await page.getByTestId('stage-bam').textContent()).toContain('deterministic');
     expect(await page.getByTestId('extracted-bam').textContent()).toMatch(/Matches\.duration/);
     expect(await page.getByTestId('tokens-saved').textContent()).toMatch(/saved about \d/);
+    expect(await page.getByTestId('announcer').textContent()).toBe(
+      'Correction finished: the corrected SQL is ready. It returns no rows.',
+    );
     // With no generator model, stage 5 has nothing to fall back to: no SQL, and the reason.
     await page.getByTestId('endpoint-model-generator').fill('');
     const again = replay.received.length;
@@ -169,6 +191,9 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
       /^No corrected SQL: the corrected trajectory is not compiled to SQL \(no foreign-key path joins Wrestlers to Matches.*\)\. The corrected trajectory \(LOM\) above is the feedback/,
     );
     expect(await page.getByTestId('final-sql').count()).toBe(0);
+    expect(await page.getByTestId('announcer').textContent()).toBe(
+      'Correction finished without corrected SQL; see the result.',
+    );
     await page.getByTestId('endpoint-model-generator').fill('generator');
     await page.getByTestId('preset-faithful').check();
     expect(browser.pageErrors).toEqual([]);

@@ -41,6 +41,9 @@ describe('browser: without WebGPU', () => {
       .getByTestId('preview-bam')
       .getByText(/Artist\.Name/)
       .waitFor();
+    expect(await page.getByTestId('announcer').textContent()).toBe(
+      'No model chosen: the trajectory of the SQL, computed without one, is ready.',
+    );
     expect(await page.getByTestId('prompt-bam').textContent()).toContain(
       "schema = ['Artist.ArtistId', 'Artist.Name']",
     );

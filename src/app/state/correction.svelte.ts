@@ -10,6 +10,7 @@ import {
   type ModelIds,
   type StageRecord,
 } from '../../core/share/pipeline';
+import { progressAnnouncement, rowCount } from '../../core/share/progress';
 import { augmentedSchema, sql2srPrompt } from '../../core/share/prompt-builders';
 import { STAGES, type StageName } from '../../core/share/stages';
 import { type DatabaseState, database } from './database.svelte';
@@ -68,6 +69,8 @@ export class CorrectionState {
   cancelled = $state(false);
   initialRows = $state<RowsView | undefined>();
   finalRows = $state<RowsView | undefined>();
+  /** The last thing a screen reader should hear about the run (stage started, finished). */
+  announcement = $state('');
   private controller: AbortController | undefined;
 
   constructor(
@@ -140,6 +143,7 @@ export class CorrectionState {
     this.error = undefined;
     this.cancelled = false;
     this.finalRows = undefined;
+    this.announcement = '';
     this.ranWith = {
       question: this.question,
       evidence: this.evidence,
@@ -165,6 +169,9 @@ export class CorrectionState {
             reason: error.message,
           }));
         bam.preview = sr.ok ? sr.output : `(no trajectory: ${sr.reason})`;
+        this.announcement = sr.ok
+          ? 'No model chosen: the trajectory of the SQL, computed without one, is ready.'
+          : `No model chosen, and no trajectory of the SQL: ${sr.reason}.`;
         return;
       }
       this.controller = new AbortController();
@@ -177,6 +184,9 @@ export class CorrectionState {
         signal: this.controller.signal,
         options: this.settings.preset === 'fast' ? FAST_OPTIONS : undefined,
       })) {
+        // The result is announced once its rows are in (below).
+        const said = progressAnnouncement(event, sql);
+        if (said && event.type !== 'result') this.announcement = said;
         switch (event.type) {
           case 'stage-start': {
             const view = this.stages[event.stage];
@@ -210,8 +220,11 @@ export class CorrectionState {
                 this.finalRows = v;
               });
             }
+            this.announcement = `${said ?? ''}${this.rowsSaid()}`;
             break;
           case 'error':
+            // The error is shown in an alert; the stage that ran is old news.
+            this.announcement = '';
             this.cancelled = event.cancelled;
             this.error = event.message;
             if (event.stage) this.stages[event.stage].status = 'error';
@@ -239,6 +252,16 @@ export class CorrectionState {
     } else if (event.key === 'Escape' && this.running) {
       this.cancel();
     }
+  }
+
+  /** What the corrected SQL returned, read out after the result. */
+  private rowsSaid(): string {
+    const rows = this.finalRows;
+    if (rows?.state === 'done') {
+      const n = rowCount(rows.result.rows.length);
+      return ` It returns ${rows.result.truncated ? `more than ${n}` : n}.`;
+    }
+    return rows?.state === 'error' ? ` It does not run: ${rows.message}` : '';
   }
 
   private async runRows(sql: string, set: (v: RowsView) => void): Promise<void> {
