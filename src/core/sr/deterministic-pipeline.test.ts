@@ -118,6 +118,44 @@ function spiderItem(dbId: string, question: string, initialSql: string) {
   return { schema: schemaForDb(tables, dbId), item };
 }
 
+/**
+ * Runs the fast preset on `item` with LOM answering its trajectory changed by `edit`, and
+ * checks that stage 5 compiled the answer without a model.
+ */
+async function correctedBy(
+  item: ShareItem,
+  schema: Schema,
+  edit: (sr: string) => string,
+  withGenerator = true,
+) {
+  const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
+  const corrected = edit(sr);
+  expect(corrected).not.toBe(sr);
+  const { result, error } = await runScripted(
+    item,
+    { sam: sr, lom: corrected },
+    schema,
+    withGenerator,
+  );
+  expect(error).toBeUndefined();
+  expect(result!.ranOn.generator).toBe('deterministic');
+  return { sr, corrected, finalSql: result!.finalSql! };
+}
+
+/** Runs `use` with the rows of queries on Spider's database `dbId`. */
+async function onSpiderDb(
+  dbId: string,
+  use: (rows: (sql: string) => unknown[][]) => void,
+): Promise<void> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database(readFileSync(join(SPIDER, `database/${dbId}/${dbId}.sqlite`)));
+  try {
+    use((sql) => db.exec(sql)[0]?.values ?? []);
+  } finally {
+    db.close();
+  }
+}
+
 /** The first item whose SQL our parser reads and whose SR compiles back, so stage 1 and 5 can run without models. */
 function readable() {
   return ref.items.find((i) => {
@@ -195,15 +233,12 @@ describe('pipeline stage options', () => {
       'Which years had weddings of brides from Canada?',
       "SELECT T1.Year FROM wedding AS T1 JOIN people AS T2 ON T1.Female_ID = T2.People_ID WHERE T2.Country = 'Canada'",
     );
-    const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
-    const corrected = sr.replace('.select(wedding.Year)', '.select(wedding.Year).distinct()');
-    expect(corrected).not.toBe(sr);
-    const { result, error } = await runScripted(item, { sam: sr, lom: corrected }, schema);
-    expect(error).toBeUndefined();
-    expect(result!.ranOn.generator).toBe('deterministic');
-    expect(result!.finalSql).toMatch(/^SELECT DISTINCT/);
-    expect(result!.finalSql).toContain('Female_ID');
-    expect(result!.finalSql).not.toContain('Male_ID');
+    const { corrected, finalSql } = await correctedBy(item, schema, (sr) =>
+      sr.replace('.select(wedding.Year)', '.select(wedding.Year).distinct()'),
+    );
+    expect(finalSql).toMatch(/^SELECT DISTINCT/);
+    expect(finalSql).toContain('Female_ID');
+    expect(finalSql).not.toContain('Male_ID');
     // Without the SQL's joins the schema decides, and takes the key that comes first.
     const alone = srToSql(corrected, schema);
     expect(alone.ok && alone.sql).toContain('Male_ID');
@@ -217,28 +252,25 @@ describe('pipeline stage options', () => {
       'Name the stadium of each concert held in a stadium for more than 10000 people.',
       'SELECT T1.Name FROM stadium AS T1 JOIN concert AS T2 ON T1.Stadium_ID = T2.Stadium_ID WHERE T1.Capacity > 10000',
     );
-    const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
-    expect(sr).not.toContain('concert');
-    const corrected = sr.replace("'> 10000'", "'> 3000'");
-    expect(corrected).not.toBe(sr);
-    const { result, error } = await runScripted(item, { sam: sr, lom: corrected }, schema, false);
-    expect(error).toBeUndefined();
-    expect(result!.ranOn.generator).toBe('deterministic');
-    const SQL = await initSqlJs();
-    const db = new SQL.Database(
-      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
+    const { sr, corrected, finalSql } = await correctedBy(
+      item,
+      schema,
+      (sr) => sr.replace("'> 10000'", "'> 3000'"),
+      false,
     );
-    try {
-      const names = (sql: string) => (db.exec(sql)[0]?.values ?? []).map((r) => r[0]).sort();
+    expect(sr).not.toContain('concert');
+    await onSpiderDb('concert_singer', (rows) => {
+      const names = (sql: string) =>
+        rows(sql)
+          .map((r) => String(r[0]))
+          .sort();
       const intended = names(item.initialSql.replace('> 10000', '> 3000'));
       expect(intended).toHaveLength(6);
-      expect(names(result!.finalSql!)).toEqual(intended);
+      expect(names(finalSql)).toEqual(intended);
       // From the trajectory alone: the stadiums without a concert too, each once.
       const alone = srToSql(corrected, schema);
       expect(alone.ok && names(alone.sql)).toHaveLength(8);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('does not compile a correction of SQL that reads one table in two roles', async () => {
@@ -293,31 +325,18 @@ describe('pipeline stage options', () => {
       'SELECT T1.Name, COUNT(T2.concert_ID) FROM stadium AS T1 LEFT JOIN concert AS T2 ' +
         'ON T1.Stadium_ID = T2.Stadium_ID GROUP BY T1.Stadium_ID',
     );
-    const sr = sqlToSr(parseSql(item.initialSql), schema).sr;
-    const corrected = sr.replace(
-      /\nres = /,
-      '.orderby(by = count(concert.concert_ID), desc)\nres = ',
+    const { corrected, finalSql } = await correctedBy(item, schema, (sr) =>
+      sr.replace(/\nres = /, '.orderby(by = count(concert.concert_ID), desc)\nres = '),
     );
-    expect(corrected).not.toBe(sr);
-    const { result, error } = await runScripted(item, { sam: sr, lom: corrected }, schema);
-    expect(error).toBeUndefined();
-    expect(result!.ranOn.generator).toBe('deterministic');
-    const SQL = await initSqlJs();
-    const db = new SQL.Database(
-      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
-    );
-    try {
-      const rows = (sql: string) => db.exec(sql)[0]?.values ?? [];
-      const counts = rows(result!.finalSql!).map((r) => r[1]);
+    await onSpiderDb('concert_singer', (rows) => {
+      const counts = rows(finalSql).map((r) => r[1]);
       expect(counts).toEqual([...counts].sort((a, b) => Number(b) - Number(a)));
       expect(counts.filter((n) => n === 0)).toHaveLength(4);
-      expect(rows(result!.finalSql!)).toHaveLength(rows(item.initialSql).length);
+      expect(rows(finalSql)).toHaveLength(rows(item.initialSql).length);
       // Without the SQL's joins the stadiums with no concert are lost.
       const alone = srToSql(corrected, schema);
       expect(alone.ok && rows(alone.sql)).toHaveLength(5);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('falls back to BAM when the SQL cannot be read, and says so', async () => {
