@@ -103,7 +103,7 @@ describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-u
     expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.95);
   }, 60_000);
 
-  it('gives the same result for at least 95% of 120 more, written by others without the tool', async () => {
+  it('gives the same result for at least 95% of 120 more, written separately and not tuned to', async () => {
     const { alone, kept } = await unseen('spider-unseen-schemas-2.json');
     expect(alone.total).toBe(120);
     expect(alone.goldRuns).toBe(120);
