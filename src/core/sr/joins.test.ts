@@ -29,6 +29,42 @@ describe('joinTree', () => {
     expect(ons(schema, ['atom', 'connected'])).toEqual(['atom.atom_id = connected.atom_id']);
   });
 
+  it('of equally short paths, prefers one through a table that references both ends', () => {
+    // Sakila: a customer meets films through their rentals, not through the store whose
+    // inventory holds them. The store comes first in the keys, so it used to win.
+    const fk = (fromTable: string, fromColumn: string, toTable: string, toColumn = fromColumn) => ({
+      fromTable,
+      fromColumn,
+      toTable,
+      toColumn,
+    });
+    const schema: Schema = {
+      dbId: 'sakila',
+      tables: [
+        table('store', ['store_id'], ['store_id']),
+        table('customer', ['customer_id', 'store_id', 'first_name'], ['customer_id']),
+        table('inventory', ['inventory_id', 'film_id', 'store_id'], ['inventory_id']),
+        table('rental', ['rental_id', 'inventory_id', 'customer_id'], ['rental_id']),
+      ],
+      foreignKeys: [
+        fk('customer', 'store_id', 'store'),
+        fk('inventory', 'store_id', 'store'),
+        fk('rental', 'inventory_id', 'inventory'),
+        fk('rental', 'customer_id', 'customer'),
+      ],
+    };
+    expect(ons(schema, ['customer', 'inventory'])).toEqual([
+      'customer.customer_id = rental.customer_id',
+      'rental.inventory_id = inventory.inventory_id',
+    ]);
+    // Where the shared parent is the only way, it is taken.
+    const noRental = { ...schema, foreignKeys: schema.foreignKeys.slice(0, 2) };
+    expect(ons(noRental, ['customer', 'inventory'])).toEqual([
+      'customer.store_id = store.store_id',
+      'store.store_id = inventory.store_id',
+    ]);
+  });
+
   it('of several keys whose names say nothing, takes the column that comes first in its table', () => {
     const key = (fromColumn: string) => ({
       fromTable: 'superhero',
@@ -156,17 +192,31 @@ describe('joinTree', () => {
       joinTree(schema, ['client', 'account'], { preferred }).joins.map((j) =>
         j.on ? printExpr(j.on) : '',
       );
-    // Two paths of two joins: through the district (declared first) or through disp.
+    // Two paths of two joins: through disp, which references both, or through the district
+    // both reference (declared first). Alone, the schema takes disp; the user's keys decide.
     expect(path([])).toEqual([
-      'client.district_id = district.district_id',
-      'district.district_id = account.district_id',
+      'client.client_id = disp.client_id',
+      'disp.account_id = account.account_id',
     ]);
     expect(
       path([
-        { fromTable: 'disp', fromColumn: 'client_id', toTable: 'client', toColumn: 'client_id' },
-        { fromTable: 'disp', fromColumn: 'account_id', toTable: 'account', toColumn: 'account_id' },
+        {
+          fromTable: 'client',
+          fromColumn: 'district_id',
+          toTable: 'district',
+          toColumn: 'district_id',
+        },
+        {
+          fromTable: 'account',
+          fromColumn: 'district_id',
+          toTable: 'district',
+          toColumn: 'district_id',
+        },
       ]),
-    ).toEqual(['client.client_id = disp.client_id', 'disp.account_id = account.account_id']);
+    ).toEqual([
+      'client.district_id = district.district_id',
+      'district.district_id = account.district_id',
+    ]);
     // A key the schema does not declare (student_1 declares none) is used as written.
     const school: Schema = {
       dbId: 'student_1',

@@ -10,6 +10,8 @@ interface Edge {
   preferred?: boolean;
   /** That SQL joined `to` by a LEFT JOIN: every row of this side is kept. */
   outer?: boolean;
+  /** Along the key, from the referencing table to the one it references. */
+  up?: boolean;
 }
 
 /**
@@ -37,11 +39,19 @@ export function joinTree(
     schema.tables.find((t) => t.name.toLowerCase() === name.toLowerCase())?.name ?? name;
   const wanted = [...new Set(tables.map(canonical))];
   const graph = new Map<string, Edge[]>();
-  const add = (a: string, b: string, ca: string, cb: string, kind?: 'preferred' | 'outer') => {
+  const add = (
+    a: string,
+    b: string,
+    ca: string,
+    cb: string,
+    kind?: 'preferred' | 'outer',
+    up = false,
+  ) => {
     const list = graph.get(a) ?? [];
     list.push({
       to: b,
       on: [ca, cb],
+      ...(up ? { up } : {}),
       ...(kind ? { preferred: true } : {}),
       ...(kind === 'outer' ? { outer: true } : {}),
     });
@@ -112,7 +122,7 @@ export function joinTree(
     const to = canonical(fk.toTable);
     if (from === to) continue;
     const user = preferredKeys.has(lowerKey(fk)) ? 'preferred' : undefined;
-    add(from, to, fk.fromColumn, fk.toColumn, (fk as JoinKey).outer ? 'outer' : user);
+    add(from, to, fk.fromColumn, fk.toColumn, (fk as JoinKey).outer ? 'outer' : user, true);
     add(to, from, fk.toColumn, fk.fromColumn, user);
   }
   // Keys the schema does not declare but its names imply (`flights.Airline` -> `airlines`'s
@@ -125,7 +135,7 @@ export function joinTree(
       [other, table, target, column],
     ] as const) {
       const list = implicit.get(a) ?? [];
-      list.push({ to: b, on: [ca, cb] });
+      list.push({ to: b, on: [ca, cb], ...(a === table ? { up: true } : {}) });
       implicit.set(a, list);
     }
   };
@@ -207,21 +217,28 @@ export function outerFirst(tables: readonly string[], keys: readonly JoinKey[]):
 
 /**
  * The wanted table nearest to the tree and the path to it: fewest joins first, then fewest
- * keys the user's SQL did not join on. A search from the whole tree at once, in which ties
- * go to the table (and the path) reached first, as a breadth-first search would.
+ * keys the user's SQL did not join on, then fewest meetings at a shared parent (two tables
+ * that both reference a third: `customer → store ← inventory` links a customer to the films
+ * of their store, where `customer ← rental → inventory`, through a table that references
+ * both, links them to the films they rented). A search from the whole tree at once, in
+ * which ties go to the table (and the path) reached first, as a breadth-first search would.
  */
 function nearest(
   graph: ReadonlyMap<string, readonly Edge[]>,
   tree: ReadonlySet<string>,
   wanted: ReadonlySet<string>,
 ): { found?: string; previous: Map<string, { from: string; edge: Edge }> } {
-  type Cost = { joins: number; other: number; order: number };
+  type Cost = { joins: number; other: number; shared: number; up: boolean; order: number };
   const better = (a: Cost, b: Cost) =>
-    a.joins !== b.joins ? a.joins < b.joins : a.other < b.other;
+    a.joins !== b.joins
+      ? a.joins < b.joins
+      : a.other !== b.other
+        ? a.other < b.other
+        : a.shared < b.shared;
   const previous = new Map<string, { from: string; edge: Edge }>();
   const cost = new Map<string, Cost>();
   let order = 0;
-  for (const t of tree) cost.set(t, { joins: 0, other: 0, order: order++ });
+  for (const t of tree) cost.set(t, { joins: 0, other: 0, shared: 0, up: false, order: order++ });
   const done = new Set<string>();
   for (;;) {
     let node: string | undefined;
@@ -239,6 +256,8 @@ function nearest(
       const next = {
         joins: here.joins + 1,
         other: here.other + (edge.preferred ? 0 : 1),
+        shared: here.shared + (here.up && !edge.up ? 1 : 0),
+        up: edge.up === true,
         order: cost.get(edge.to)?.order ?? order++,
       };
       const known = cost.get(edge.to);
