@@ -829,8 +829,7 @@ class Writer {
       };
       const reads = (x: SqlExpr): boolean => {
         if (ofR(x) || (x.k === 'star' && (!x.table || x.table.toLowerCase() === name))) return true;
-        const sub =
-          x.k === 'subquery' || x.k === 'exists' ? x.query : x.k === 'in' ? x.query : undefined;
+        const sub = x.k === 'subquery' || x.k === 'exists' || x.k === 'in' ? x.query : undefined;
         let inside = false;
         if (sub)
           walkQuery(sub, (y) => {
