@@ -48,9 +48,10 @@ const KEPT_AS_WRITTEN =
  * corrected trajectory is compiled to SQL, keeping the SQL's joins where the trajectory still
  * joins the same tables (SR does not say which key a join used: `winner_id` or `loser_id`,
  * through `disp` or not) and joining again the tables the SQL joined only for what that does
- * to the rows (`account JOIN loan` counting accounts). It is not compiled when the trajectory read from the SQL lost
- * something compiling cannot restore (`SqlToSrResult.lossy`: one table in several roles, a
- * correlated subquery…): the SQL it compiles to would answer another question.
+ * to the rows (`account JOIN loan` counting accounts). It is not compiled when the trajectory
+ * read from the SQL lost something compiling cannot restore (`SqlToSrResult.lossy`: one
+ * table in several roles, a correlated subquery…): the SQL it compiles to would answer
+ * another question.
  */
 export async function deterministicFinalSql(
   correctedSr: string,
