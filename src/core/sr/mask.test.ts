@@ -70,6 +70,14 @@ describe('maskSr', () => {
     expect(masked).toBe(sr);
   });
 
+  it('masks a column compared inside a list, where `name =` names no argument', () => {
+    // spider2sqlite, item 102: BAM wrote a join condition as a list.
+    expect(
+      maskSr("df2 = df1.join(frpm, on = [frpm.CDSCode, County = 'wide'], how = 'left')", index)
+        .masked,
+    ).toBe("df2 = df1.join([MASK], on = [[MASK], [MASK] = 'wide'], how = 'left')");
+  });
+
   it('masks a column after a variable but not the variable', () => {
     expect(
       maskSr('res = df.where(element = schools.County, filter = tmp_res1.CDSCode)', index).masked,

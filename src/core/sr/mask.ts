@@ -103,8 +103,13 @@ function referenceSpans(text: string, index: SchemaIndex, base: number): Span[] 
   const spans: Span[] = [];
   const isOp = (t: Token | undefined, op: string) => t?.kind === 'op' && t.text === op;
   const glued = (a: Token | undefined, b: Token | undefined) => !!a && !!b && a.end === b.start;
+  // The brackets open at each token: `name =` names an argument only inside a call's
+  // parentheses; in a list or a set (`on = [t.a, extra_type = 'wide']`) it is a comparison.
+  const open: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
+    if (t.kind === 'op' && '([{'.includes(t.text)) open.push(t.text);
+    else if (t.kind === 'op' && ')]}'.includes(t.text)) open.pop();
     if (t.kind === 'string') {
       // Only qualified names inside strings: bare words there are values ('Active').
       const inner = t.quote && t.text.length >= 2 ? t.text.slice(1, -1) : '';
@@ -149,7 +154,8 @@ function referenceSpans(text: string, index: SchemaIndex, base: number): Span[] 
     if (SR_WORDS.has(lower) && !t.quote) continue;
     if (variables.has(lower)) continue;
     if (isOp(next, '(') && glued(t, next)) continue; // a function name
-    if (isOp(next, '=') && !isOp(tokens[i + 2], '=')) continue; // keyword argument name
+    const inList = open.length > 0 && open[open.length - 1] !== '(';
+    if (isOp(next, '=') && !isOp(tokens[i + 2], '=') && !inList) continue; // keyword argument name
     if (prev?.kind === 'ident' && prev.text.toLowerCase() === 'as') continue; // an alias
     if (isColumnName(index, t.value) || isTableName(index, t.value)) {
       spans.push({ start: base + t.start, end: base + t.end });
