@@ -1,10 +1,10 @@
 import type { Schema } from '../schema/schema';
-import { analyzeSql, type JoinKey, joinKeysOf } from '../sql/analyze';
+import { analyzeSql } from '../sql/analyze';
 import { sameSteps } from './compare';
 import { sqlToSr } from './from-sql';
 import { maskSr } from './mask';
 import { indexSchema } from './schema-names';
-import { srToSql } from './to-sql';
+import { joinsOfSql, type SrToSqlOptions, srToSql } from './to-sql';
 
 /** The outcome of a deterministic stage: its output, or why it could not produce one. */
 export type DeterministicOutcome =
@@ -68,31 +68,28 @@ export async function deterministicFinalSql(
       reason: `its trajectory only approximates the SQL's ${original.lossy.join('; ')}, and the SQL compiled from it would answer another question`,
     };
   }
-  const result = srToSql(correctedSr, schema, {
-    joinKeys: original.joinKeys,
-    rejoin: original.rejoin,
-  });
+  const result = srToSql(correctedSr, schema, original.joins);
   return result.ok
     ? { ok: true, output: result.sql, notes: [] }
     : { ok: false, reason: result.error.message };
 }
 
 /**
- * The keys `sql` joins on, what its trajectory loses and the tables it joins only for their
- * effect on rows (none of these when it does not parse).
+ * What `sql` says about its joins (`joinsOfSql`) and what its trajectory loses (nothing of
+ * either when it does not parse).
  */
 async function readOriginal(
   sql: string,
   schema: Schema,
-): Promise<{ joinKeys: JoinKey[]; lossy: string[]; rejoin: string[] }> {
-  if (!sql.trim()) return { joinKeys: [], lossy: [], rejoin: [] };
+): Promise<{ joins: SrToSqlOptions; lossy: string[] }> {
+  if (!sql.trim()) return { joins: {}, lossy: [] };
   const { initSqlParser, parseSql } = await import('../sql/parse');
   await initSqlParser();
   try {
     const query = parseSql(sql);
     const { lossy, rejoin } = sqlToSr(query, schema);
-    return { joinKeys: joinKeysOf(analyzeSql(query, schema)), lossy, rejoin };
+    return { joins: joinsOfSql(analyzeSql(query, schema), rejoin), lossy };
   } catch {
-    return { joinKeys: [], lossy: [], rejoin: [] };
+    return { joins: {}, lossy: [] };
   }
 }

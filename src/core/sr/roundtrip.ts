@@ -1,9 +1,9 @@
 import type { Schema } from '../schema/schema';
-import { analyzeSql, joinKeysOf } from '../sql/analyze';
+import { analyzeSql } from '../sql/analyze';
 import type { SqlQuery } from '../sql/ast';
 import { parseSql } from '../sql/parse';
 import { sqlToSr } from './from-sql';
-import { srToSql } from './to-sql';
+import { joinsOfSql, srToSql } from './to-sql';
 
 /** A result table: rows of SQLite values. */
 export type Rows = readonly (readonly unknown[])[];
@@ -25,8 +25,8 @@ export interface RoundtripOutcome {
 
 export interface RoundtripOptions {
   /**
-   * Compile with the query's own join keys (`joinKeysOf`) and the tables it joins only for
-   * their effect on rows (`SqlToSrResult.rejoin`), as the fast preset compiles a corrected
+   * Compile with what the query says about its joins (`joinsOfSql`: its keys, the table it
+   * reads first, the tables it joins only for their effect on rows), as the fast preset compiles a corrected
    * trajectory with those of the SQL it corrects. Without it (the default) the
    * joins come from the trajectory and the schema's foreign keys alone.
    */
@@ -70,7 +70,7 @@ export function translateRoundtrip(
     back = srToSql(
       sr,
       schema,
-      options.keepJoins ? { joinKeys: joinKeysOf(analyzeSql(query, schema)), rejoin } : {},
+      options.keepJoins ? joinsOfSql(analyzeSql(query, schema), rejoin) : {},
     );
   } catch (error) {
     return {

@@ -1,5 +1,5 @@
 import type { Schema } from '../schema/schema';
-import type { JoinKey } from '../sql/analyze';
+import { type JoinKey, joinKeysOf, type SqlAnalysis } from '../sql/analyze';
 import type {
   Join,
   OrderItem,
@@ -157,6 +157,23 @@ export interface SrToSqlOptions {
    * one no key reaches is left out.
    */
   rejoin?: readonly string[];
+  /**
+   * The tables the SQL being corrected reads, in the order it reads them
+   * (`SqlAnalysis.tables`). A frame's joins start from the first of them it reads, as that
+   * SQL's FROM did: the rows are the same from any table, but SQLite walks them in FROM
+   * order, which decides the order of ties under ORDER BY and which row a column that is
+   * neither grouped nor aggregated comes from.
+   */
+  tableOrder?: readonly string[];
+}
+
+/**
+ * What the SQL being corrected says about its joins that its trajectory does not: the keys
+ * it joins on, the order it reads its tables in, and (`SqlToSrResult.rejoin`) the tables it
+ * joins only for their effect on rows.
+ */
+export function joinsOfSql(analysis: SqlAnalysis, rejoin: readonly string[]): SrToSqlOptions {
+  return { joinKeys: joinKeysOf(analysis), rejoin, tableOrder: analysis.tables };
 }
 
 /**
@@ -180,9 +197,12 @@ export function srToSql(
     program = parsed.program;
   } else program = sr;
   try {
-    const query = new Compiler(index, options.joinKeys ?? [], options.rejoin ?? []).program(
-      program,
-    );
+    const query = new Compiler(
+      index,
+      options.joinKeys ?? [],
+      options.rejoin ?? [],
+      options.tableOrder ?? [],
+    ).program(program);
     return { ok: true, sql: printQuery(query), query };
   } catch (error) {
     if (error instanceof SrCompileError) return { ok: false, error };
@@ -213,6 +233,7 @@ class Compiler {
     private readonly index: SchemaIndex,
     joinKeys: readonly JoinKey[],
     private readonly rejoin: readonly string[],
+    private readonly tableOrder: readonly string[],
   ) {
     this.joinHints = { preferred: joinKeys, named: new Set() };
   }
@@ -1121,7 +1142,7 @@ class Compiler {
       const all = frame === this.result ? [...tables, ...this.rejoined(tables)] : tables;
       const tree = joinTree(
         this.index.schema,
-        outerFirst(all, this.joinHints.preferred),
+        outerFirst(this.inSqlOrder(all), this.joinHints.preferred),
         this.joinHints,
       );
       select.from = tree.from;
@@ -1130,6 +1151,19 @@ class Compiler {
     if (frame.filters.length) select.where = and(frame.filters);
     if (frame.having.length) select.having = and(frame.having);
     return withLimit({ with: [], body: select, orderBy: frame.orderBy }, frame);
+  }
+
+  /** `tables` with the one the corrected SQL read first (`tableOrder`) first. */
+  private inSqlOrder(tables: readonly string[]): string[] {
+    const rank = (t: string) => {
+      const i = this.tableOrder.findIndex((o) => o.toLowerCase() === t.toLowerCase());
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    let first = 0;
+    tables.forEach((t, i) => {
+      if (rank(t) < rank(tables[first]!)) first = i;
+    });
+    return [tables[first]!, ...tables.filter((_, i) => i !== first)];
   }
 
   /** The `rejoin` tables not among `tables` that one of the join keys links to one of them. */
