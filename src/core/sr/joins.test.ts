@@ -58,7 +58,11 @@ describe('joinTree', () => {
       'rental.inventory_id = inventory.inventory_id',
     ]);
     // Where the shared parent is the only way, it is taken.
-    const noRental = { ...schema, foreignKeys: schema.foreignKeys.slice(0, 2) };
+    const noRental = {
+      ...schema,
+      tables: schema.tables.slice(0, 3),
+      foreignKeys: schema.foreignKeys.slice(0, 2),
+    };
     expect(ons(noRental, ['customer', 'inventory'])).toEqual([
       'customer.store_id = store.store_id',
       'store.store_id = inventory.store_id',
@@ -318,5 +322,53 @@ describe('joinTree', () => {
       foreignKeys: [],
     };
     expect(() => joinTree(unrelated, ['cards', 'sets'])).toThrow(/no foreign-key path/);
+  });
+
+  it("joins a column with the name and type of another table's primary key, before a longer declared path", () => {
+    // Spider's loan_1 declares only the branch keys: a loan's customer is its cust_ID, not
+    // every customer of the loan's branch.
+    const schema: Schema = {
+      dbId: 'loan_1',
+      tables: [
+        table('bank', ['branch_ID', 'bname'], ['branch_ID']),
+        table('customer', ['cust_ID', 'cust_name', 'branch_ID'], ['cust_ID']),
+        table('loan', ['loan_ID', 'cust_ID', 'branch_ID', 'amount'], ['loan_ID']),
+      ],
+      foreignKeys: [
+        { fromTable: 'customer', fromColumn: 'branch_ID', toTable: 'bank', toColumn: 'branch_ID' },
+        { fromTable: 'loan', fromColumn: 'branch_ID', toTable: 'bank', toColumn: 'branch_ID' },
+      ],
+    };
+    expect(ons(schema, ['loan', 'customer'])).toEqual(['loan.cust_ID = customer.cust_ID']);
+    // Spider's flight_2 declares flights.Airline (a number) its primary key; the airline's
+    // name (text) is not a reference to it.
+    const typed = (name: string, columns: [string, string][], primaryKey: string[]) => ({
+      name,
+      columns: columns.map(([c, type]) => ({ name: c, type })),
+      primaryKey,
+    });
+    const flights: Schema = {
+      dbId: 'flight_2',
+      tables: [
+        typed(
+          'airlines',
+          [
+            ['uid', 'number'],
+            ['Airline', 'text'],
+          ],
+          ['uid'],
+        ),
+        typed(
+          'flights',
+          [
+            ['Airline', 'number'],
+            ['FlightNo', 'number'],
+          ],
+          ['Airline'],
+        ),
+      ],
+      foreignKeys: [],
+    };
+    expect(ons(flights, ['airlines', 'flights'])).toEqual(['airlines.uid = flights.Airline']);
   });
 });

@@ -125,6 +125,29 @@ export function joinTree(
     add(from, to, fk.fromColumn, fk.toColumn, (fk as JoinKey).outer ? 'outer' : user, true);
     add(to, from, fk.toColumn, fk.fromColumn, user);
   }
+  const linked = (a: string, b: string) => graph.get(a)?.some((e) => e.to === b) ?? false;
+  // A column with the name and type of another table's one-column primary key (`loan.cust_ID`
+  // -> `customer.cust_ID`) refers to it, declared or not: it joins like a declared key, so a
+  // longer declared path (the loan's branch's customers) does not win over it. Not a table's
+  // own whole key (two tables sharing a key are not one referring to the other).
+  for (const table of schema.tables) {
+    for (const other of schema.tables) {
+      if (other === table || other.primaryKey.length !== 1 || linked(table.name, other.name))
+        continue;
+      const key = other.columns.find((c) => same(c.name, other.primaryKey[0]!));
+      const column = table.columns.find(
+        (c) => key && same(c.name, key.name) && same(c.type, key.type),
+      );
+      if (
+        !key ||
+        !column ||
+        (table.primaryKey.length === 1 && same(table.primaryKey[0]!, key.name))
+      )
+        continue;
+      add(table.name, other.name, column.name, key.name, undefined, true);
+      add(other.name, table.name, key.name, column.name);
+    }
+  }
   // Keys the schema does not declare but its names imply (`flights.Airline` -> `airlines`'s
   // primary key): used only when declared keys leave a table unreachable.
   // Likewise `cards.setCode` -> `sets.code` (the table's singular name, then one of its columns).
@@ -141,7 +164,7 @@ export function joinTree(
   };
   for (const table of schema.tables) {
     for (const other of schema.tables) {
-      if (other === table || graph.get(table.name)?.some((e) => e.to === other.name)) continue;
+      if (other === table || linked(table.name, other.name)) continue;
       const stem = singular(other.name.toLowerCase());
       for (const column of table.columns) {
         const lower = column.name.toLowerCase();
@@ -278,4 +301,9 @@ function singular(name: string): string {
   if (name.endsWith('ies')) return `${name.slice(0, -3)}y`;
   if (name.endsWith('s') && !name.endsWith('ss')) return name.slice(0, -1);
   return name;
+}
+
+/** Names (or types) equal but for case. */
+function same(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
