@@ -110,4 +110,12 @@ describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-u
     expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.95);
     expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.95);
   }, 60_000);
+
+  it('gives the same result for at least 95% of 144 on 12 more schemas, written separately', async () => {
+    const { alone, kept } = await unseen('spider-unseen-schemas-3.json');
+    expect(alone.total).toBe(144);
+    expect(alone.goldRuns).toBe(144);
+    expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.95);
+    expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.95);
+  }, 60_000);
 });

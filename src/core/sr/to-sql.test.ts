@@ -6,9 +6,10 @@ import { CHINOOK, SPIDER } from '../../../test/paths';
 import { openSpiderDb, spiderDev, spiderTables } from '../../../test/support/spider';
 import { schemaFromSqlite } from '../schema/from-sqlite';
 import { schemaForDb } from '../schema/from-tables-json';
-import { initSqlParser } from '../sql/parse';
+import { analyzeSql } from '../sql/analyze';
+import { initSqlParser, parseSql } from '../sql/parse';
 import { roundtrip, sameRows } from './roundtrip';
-import { srToSql } from './to-sql';
+import { joinsOfSql, srToSql } from './to-sql';
 
 const tables = spiderTables();
 const dev = spiderDev();
@@ -147,6 +148,20 @@ describe('srToSql', () => {
         ],
       }),
     ).toBe('airports.apid = routes.src_apid');
+  });
+
+  it('starts the joins from the table the corrected SQL read first, as its FROM did', () => {
+    // The rows are the same from either table; SQLite's order of ties under ORDER BY and
+    // the row a bare column of a group comes from are not.
+    const sr =
+      'df1 = df.orderby(by = concert.Year, desc)\nres = df1.select(stadium.Name, concert.concert_Name)';
+    expect(compile(sr)).toMatch(/FROM concert JOIN stadium/);
+    const sql =
+      'SELECT T1.Name, T2.concert_Name FROM stadium AS T1 JOIN concert AS T2 ON T1.Stadium_ID = T2.Stadium_ID ORDER BY T2.Year DESC';
+    const result = srToSql(sr, schema, joinsOfSql(analyzeSql(parseSql(sql), schema), []));
+    if (!result.ok) throw result.error;
+    expect(result.sql).toMatch(/FROM stadium JOIN concert/);
+    expect(rows(result.sql)).toEqual(rows(sql));
   });
 
   it('reports what it cannot compile, naming the step', () => {
