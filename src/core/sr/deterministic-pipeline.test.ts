@@ -139,7 +139,7 @@ async function correctedBy(
   );
   expect(error).toBeUndefined();
   expect(result!.ranOn.generator).toBe('deterministic');
-  return { sr, corrected, finalSql: result!.finalSql! };
+  return { sr, corrected, finalSql: result!.finalSql!, notes: result!.notes };
 }
 
 /** Runs `use` with the rows of queries on Spider's database `dbId`. */
@@ -271,6 +271,29 @@ describe('pipeline stage options', () => {
       const alone = srToSql(corrected, schema);
       expect(alone.ok && names(alone.sql)).toHaveLength(8);
     });
+  });
+
+  it('says so when it joins on a key the schema does not declare', async () => {
+    // Spider's loan_1 declares only the branch keys; a loan names its customer by cust_ID.
+    const { schema, item } = spiderItem(
+      'loan_1',
+      'What are the names of customers with a loan over 3000?',
+      'SELECT amount FROM loan WHERE amount > 3000',
+    );
+    const { finalSql, notes } = await correctedBy(item, schema, (sr) =>
+      sr.replace('select(loan.amount)', 'select(customer.cust_name)'),
+    );
+    expect(finalSql).toContain('JOIN customer ON loan.cust_ID = customer.cust_ID');
+    expect(notes).toContain(
+      'generator: joined on loan.cust_ID = customer.cust_ID: the schema declares no such key, the column names suggest it',
+    );
+    // A declared key is not worth a note.
+    const declared = spiderItem('loan_1', 'Which banks lend over 3000?', item.initialSql);
+    const bank = await correctedBy(declared.item, declared.schema, (sr) =>
+      sr.replace('select(loan.amount)', 'select(bank.bname)'),
+    );
+    expect(bank.finalSql).toContain('loan.branch_ID = bank.branch_ID');
+    expect(bank.notes.filter((n) => n.includes('joined on'))).toEqual([]);
   });
 
   it('does not compile a correction of SQL that reads one table in two roles', async () => {

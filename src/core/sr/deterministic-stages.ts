@@ -69,9 +69,13 @@ export async function deterministicFinalSql(
     };
   }
   const result = srToSql(correctedSr, schema, original.joins);
-  return result.ok
-    ? { ok: true, output: result.sql, notes: [] }
-    : { ok: false, reason: result.error.message };
+  if (!result.ok) return { ok: false, reason: result.error.message };
+  const notes = result.guessedJoins.length
+    ? [
+        `joined on ${result.guessedJoins.join(', ')}: the schema declares no such key, the column names suggest it`,
+      ]
+    : [];
+  return { ok: true, output: result.sql, notes };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Schema } from '../schema/schema';
+import type { ForeignKey, Schema } from '../schema/schema';
 import { type JoinKey, joinKeysOf, type SqlAnalysis } from '../sql/analyze';
 import type {
   Join,
@@ -11,7 +11,7 @@ import type {
 } from '../sql/ast';
 import { SqlUnsupportedError } from '../sql/errors';
 import { printQuery } from '../sql/print';
-import { walk } from '../sql/walk';
+import { walk, walkQuery } from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
 import { SrCompileError } from './errors';
 import { joinTree, outerFirst } from './joins';
@@ -20,7 +20,16 @@ import { indexSchema, type SchemaIndex } from './schema-names';
 
 /** SQL compiled from SR, or why it could not be. */
 export type SrToSqlResult =
-  | { ok: true; sql: string; query: SqlQuery }
+  | {
+      ok: true;
+      sql: string;
+      query: SqlQuery;
+      /**
+       * Joins on keys neither the schema declares nor the options name, which the compiler
+       * took from column names (`loan.cust_ID = customer.cust_ID`): worth a look.
+       */
+      guessedJoins: string[];
+    }
   | { ok: false; error: SrCompileError };
 
 /** A dataframe state: what a chain of SR calls has built so far. */
@@ -203,7 +212,12 @@ export function srToSql(
       options.rejoin ?? [],
       options.tableOrder ?? [],
     ).program(program);
-    return { ok: true, sql: printQuery(query), query };
+    return {
+      ok: true,
+      sql: printQuery(query),
+      query,
+      guessedJoins: guessedJoins(query, schema, options.joinKeys ?? []),
+    };
   } catch (error) {
     if (error instanceof SrCompileError) return { ok: false, error };
     if (error instanceof SqlUnsupportedError) {
@@ -1468,4 +1482,39 @@ function walkSr(e: SrExpr, visit: (x: SrExpr) => void): void {
     default:
       return;
   }
+}
+
+/**
+ * The ON conditions of `query` joining two schema tables on a key that is neither declared in
+ * `schema` nor among `known`, written `a.x = b.y` as in the SQL.
+ */
+function guessedJoins(query: SqlQuery, schema: Schema, known: readonly ForeignKey[]): string[] {
+  const key = (a: string, b: string) => [a.toLowerCase(), b.toLowerCase()].sort().join('=');
+  const keys = new Set(
+    [...schema.foreignKeys, ...known].map((k) =>
+      key(`${k.fromTable}.${k.fromColumn}`, `${k.toTable}.${k.toColumn}`),
+    ),
+  );
+  const isTable = (name: string) =>
+    schema.tables.some((t) => t.name.toLowerCase() === name.toLowerCase());
+  const out: string[] = [];
+  walkQuery(
+    query,
+    () => {},
+    (j) => {
+      if (!j.on) return;
+      walk(j.on, (e) => {
+        if (e.k === 'binary' && e.op === '=' && e.left.k === 'column' && e.right.k === 'column') {
+          const [a, b] = [e.left, e.right];
+          if (!a.table || !b.table || !isTable(a.table) || !isTable(b.table)) return false;
+          const text = `${a.table}.${a.name} = ${b.table}.${b.name}`;
+          if (!keys.has(key(`${a.table}.${a.name}`, `${b.table}.${b.name}`)) && !out.includes(text))
+            out.push(text);
+          return false;
+        }
+        return e.k === 'binary' && e.op === 'AND';
+      });
+    },
+  );
+  return out;
 }
