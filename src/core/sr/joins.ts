@@ -132,18 +132,12 @@ export function joinTree(
   // own whole key (two tables sharing a key are not one referring to the other).
   for (const table of schema.tables) {
     for (const other of schema.tables) {
-      if (other === table || other.primaryKey.length !== 1 || linked(table.name, other.name))
-        continue;
-      const key = other.columns.find((c) => same(c.name, other.primaryKey[0]!));
-      const column = table.columns.find(
-        (c) => key && same(c.name, key.name) && same(c.type, key.type),
-      );
-      if (
-        !key ||
-        !column ||
-        (table.primaryKey.length === 1 && same(table.primaryKey[0]!, key.name))
-      )
-        continue;
+      const [pk, ...more] = other.primaryKey;
+      const key = pk && !more.length ? other.columns.find((c) => same(c.name, pk)) : undefined;
+      if (other === table || !key || linked(table.name, other.name)) continue;
+      if (table.primaryKey.length === 1 && same(table.primaryKey[0]!, key.name)) continue;
+      const column = table.columns.find((c) => same(c.name, key.name) && same(c.type, key.type));
+      if (!column) continue;
       add(table.name, other.name, column.name, key.name, undefined, true);
       add(other.name, table.name, key.name, column.name);
     }

@@ -26,9 +26,9 @@ export interface RoundtripOutcome {
 export interface RoundtripOptions {
   /**
    * Compile with what the query says about its joins (`joinsOfSql`: its keys, the table it
-   * reads first, the tables it joins only for their effect on rows), as the fast preset compiles a corrected
-   * trajectory with those of the SQL it corrects. Without it (the default) the
-   * joins come from the trajectory and the schema's foreign keys alone.
+   * reads first, the tables it joins only for their effect on rows), as the fast preset
+   * compiles a corrected trajectory with those of the SQL it corrects. Without it (the
+   * default) the joins come from the trajectory and the schema's foreign keys alone.
    */
   keepJoins?: boolean;
 }
