@@ -94,6 +94,29 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
+  it('names the counted table in a ratio whose conditions read only the table looked up', () => {
+    // The rows counted are orders; without `orders.*` the SR would count customers.
+    expect(
+      sr(
+        "SELECT CAST(SUM(IIF(T2.city = 'Oslo', 1, 0)) AS REAL) * 100 / COUNT(T1.id) FROM orders AS T1 JOIN customers AS T2 ON T1.customer_id = T2.id",
+      ),
+    ).toBe(
+      "df1 = df.where(element = customers.city, filter = 'Oslo')\nres = df.select(cast(df1.count(orders.*), real) * 100 / df.count(orders.*))",
+    );
+    // When a condition reads the orders, the join's rows are theirs already: BAM's `count()`.
+    expect(
+      sr(
+        "SELECT CAST(SUM(IIF(T1.amount > 10, 1, 0)) AS REAL) / COUNT(*) FROM orders AS T1 JOIN customers AS T2 ON T1.customer_id = T2.id WHERE T2.city = 'Oslo'",
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        "df2 = df1.where(element = orders.amount, filter = '> 10')",
+        'res = df.select(cast(df2.count(), real) / df1.count())',
+      ].join('\n'),
+    );
+  });
+
   it('reuses ratio frames built for the same leading conditions, and the WHERE frame', () => {
     expect(
       sr(

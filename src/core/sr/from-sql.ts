@@ -895,6 +895,18 @@ class Writer {
       });
     }
     if (!conditional || other) return undefined;
+    // The rows counted are the join's. When the conditions name none of the table whose rows
+    // those are (`SUM(IIF(T2.Language = 'English', 1, 0)) … FROM TV_series T1 JOIN TV_Channel
+    // T2`), the counts name it (`df1.count(TV_series.*)`); else it would count channels.
+    const withoutCountArgs = (e: SqlExpr): SqlExpr =>
+      e.k === 'function' && countKind(e) === 'plain'
+        ? { ...e, args: [], star: true }
+        : mapChildren(e, withoutCountArgs);
+    const counted = this.unreferencedTable(
+      { ...s, items: s.items.map((i) => ({ ...i, expr: withoutCountArgs(i.expr) })) },
+      undefined,
+    );
+    const all = counted ? `${srName(counted)}.*` : '';
     const frames = new Map<string, string>();
     const applied = new Set(
       (s.where ? conjuncts(s.where) : []).map((c) => JSON.stringify(unnest(c))),
@@ -903,7 +915,7 @@ class Writer {
       if (e.k === 'function') {
         const kind = countKind(e);
         if (kind === 'plain')
-          return rawSr(`${cur}.count(${e.distinct ? `distinct = ${this.expr(e.args[0]!)}` : ''})`);
+          return rawSr(`${cur}.count(${e.distinct ? `distinct = ${this.expr(e.args[0]!)}` : all})`);
         if (kind === 'conditional') {
           const { cond, distinctOf } = conditionOf(e)!;
           // Conditions the WHERE already applied are not repeated, and a frame built for
@@ -926,7 +938,7 @@ class Writer {
             frame = v;
           }
           return rawSr(
-            `${frame}.count(${distinctOf ? `distinct = ${this.expr(distinctOf)}` : ''})`,
+            `${frame}.count(${distinctOf ? `distinct = ${this.expr(distinctOf)}` : all})`,
           );
         }
         return { ...e, args: e.args.map(rewrite) };
