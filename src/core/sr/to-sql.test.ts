@@ -272,6 +272,10 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     "SELECT COUNT(t.TrackId) * 100.0 / total.n FROM Track t JOIN Genre g ON t.GenreId = g.GenreId JOIN (SELECT COUNT(*) AS n FROM Track) AS total WHERE g.Name = 'Jazz'",
     // A schema table joined to a result two derived tables deep, through the key it passes on.
     'SELECT ar.Name, t.m FROM Artist ar JOIN (SELECT ArtistId, MAX(n) AS m FROM (SELECT ArtistId, COUNT(*) AS n FROM Album GROUP BY ArtistId)) t ON t.ArtistId = ar.ArtistId',
+    // A grouping's named results grouped again by a key of another table.
+    'WITH a AS (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId) SELECT ar.Name, AVG(a.n) FROM Album al JOIN a ON al.AlbumId = a.AlbumId JOIN Artist ar ON ar.ArtistId = al.ArtistId GROUP BY ar.Name',
+    // The ratio idiom whose conditions read only the table looked up: the tracks are counted.
+    "SELECT CAST(SUM(IIF(g.Name = 'Rock', 1, 0)) AS REAL) / COUNT(t.TrackId) FROM Track t JOIN Genre g ON t.GenreId = g.GenreId",
     // A grouped CTE whose computed key later steps read by its name.
     "WITH y AS (SELECT substr(InvoiceDate, 1, 4) AS year, SUM(Total) AS total FROM Invoice GROUP BY year) SELECT (SELECT total FROM y WHERE year = '2010') - (SELECT total FROM y WHERE year = '2009')",
     "WITH m AS (SELECT CustomerId, strftime('%Y', InvoiceDate) AS yr, COUNT(*) AS n FROM Invoice GROUP BY CustomerId, yr) SELECT CustomerId, n FROM m WHERE yr = '2011' AND n > 1",

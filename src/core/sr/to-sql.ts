@@ -57,6 +57,8 @@ interface Frame {
   set?: { op: 'UNION' | 'INTERSECT' | 'EXCEPT'; all: boolean; left: Frame; right: Frame };
   /** Where the frame was derived from (to merge `a.union(b)` of sibling filters). */
   parent?: Frame;
+  /** The grouping (and the `groupby` arguments) a `groupby` by other keys just replaced. */
+  regrouped?: { from: Frame; args: SrArg[] };
 }
 
 const emptyFrame = (): Frame => ({
@@ -256,6 +258,25 @@ class Compiler {
     throw new SrCompileError(message, this.line || undefined);
   }
 
+  /**
+   * Runs `fn` to look ahead and forgets what it touched (the step's tables); a step it
+   * cannot compile reads as false, and is reported when compiled for real.
+   */
+  private trial(fn: () => boolean): boolean {
+    const saved = this.stepTables;
+    const widened = new Map(this.widened);
+    this.stepTables = [...saved];
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof SrCompileError) return false;
+      throw error;
+    } finally {
+      this.stepTables = saved;
+      this.widened = widened;
+    }
+  }
+
   program(p: SrProgram): SqlQuery {
     this.joinHints.named = this.columnsNamedIn(p);
     let last: Frame | undefined;
@@ -410,6 +431,21 @@ class Compiler {
   }
 
   private method(input: Frame, name: string, args: SrArg[]): Value {
+    // After `df1.groupby(u.b)` regrouped `df1 = df.groupby(t.a).agg(count(t.x) as n)`, a step
+    // that reads n inside an aggregate (`agg(avg(n))`, `orderby(by = sum(n))`) aggregates the
+    // first grouping's results: that grouping becomes a table of its own, grouped by u.b.
+    const regrouped = input.regrouped;
+    if (regrouped) {
+      const plain = { ...input, regrouped: undefined };
+      const nested = this.trial(() => {
+        const v = this.method(plain, name, args);
+        return v.kind === 'frame' && frameHasNestedAggregate(v.frame);
+      });
+      if (!nested) return this.method(plain, name, args);
+      const grouped = this.method(this.nestGrouped(regrouped.from), 'groupby', regrouped.args);
+      if (grouped.kind !== 'frame') this.fail('a grouping of a grouping it cannot compile');
+      return this.method(grouped.frame, name, args);
+    }
     const f = clone(input);
     const kw = (n: string) => args.find((a) => a.name?.toLowerCase() === n)?.value;
     const positional = args.filter((a) => !a.name).map((a) => a.value);
@@ -437,6 +473,18 @@ class Compiler {
         const keys = positional.flatMap((a) => (a.kind === 'list' ? a.items : [a]));
         const by = kw('by');
         if (by) keys.push(...(by.kind === 'list' ? by.items : [by]));
+        // Grouped again by other keys: kept in case the next step reads the first grouping's
+        // aggregates (see `method`).
+        if (f.groupBy.length && !f.select && f.aggregates.length > 0) {
+          const same = new Set(f.groupBy.map((e) => JSON.stringify(e)));
+          const trial = clone(f);
+          const other = this.trial(() =>
+            keys.some(
+              (k) => !same.has(JSON.stringify(this.expr(k.kind === 'alias' ? k.expr : k, trial))),
+            ),
+          );
+          if (other) f.regrouped = { from: clone(input), args };
+        }
         // A computed key may be named (`groupby(substr(t.d, 1, 4) as year)`) for later steps.
         f.groupBy = keys.map((k) => {
           const expr = this.expr(k.kind === 'alias' ? k.expr : k, f);
@@ -496,10 +544,9 @@ class Compiler {
         // `avg(n)` of a grouping's `count(x) as n`: an aggregate of aggregates, over the groups.
         if (f.groupBy.length && !f.select && f.aggregates.length > 0) {
           const trial = clone(f);
-          const saved = this.stepTables;
-          this.stepTables = [...saved];
-          const nested = args.some((a) => hasNestedAggregate(this.expr(a.value, trial)));
-          this.stepTables = saved;
+          const nested = this.trial(() =>
+            args.some((a) => hasNestedAggregate(this.expr(a.value, trial))),
+          );
           if (nested) return this.method(this.nestGrouped(f), name, args);
         }
         const items: SelectItem[] = [];
@@ -1259,6 +1306,17 @@ class Compiler {
       return [...frame.groupBy, ...frame.aggregates].map((expr) => ({ expr }));
     return [{ expr: { k: 'star' } }];
   }
+}
+
+/** True when any expression of a frame has an aggregate inside an aggregate. */
+function frameHasNestedAggregate(f: Frame): boolean {
+  const exprs = [
+    ...f.aggregates,
+    ...f.having,
+    ...f.orderBy.map((o) => o.expr),
+    ...(f.select ?? []).map((i) => i.expr),
+  ];
+  return exprs.some(hasNestedAggregate);
 }
 
 /** True when an aggregate call has another aggregate call inside it (invalid in one SELECT). */
