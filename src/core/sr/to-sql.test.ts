@@ -125,7 +125,7 @@ describe('srToSql', () => {
     ).toContain("< 'humor>'");
   });
 
-  it('joins on the key the trajectory names, or the one the SQL used, among two to one table', () => {
+  it('joins on the key the trajectory names (not one it counts), or the SQL’s, among two to one table', () => {
     // flight_4: a route has a destination and a source airport (in that column order).
     const flights = schemaForDb(tables, 'flight_4');
     const on = (sr: string, joinKeys?: Parameters<typeof srToSql>[2]) => {
@@ -148,6 +148,14 @@ describe('srToSql', () => {
         ],
       }),
     ).toBe('airports.apid = routes.src_apid');
+    // A key read inside an aggregate is the other end of the row, not the one joined on.
+    expect(on(german.replace('routes.*', 'routes.src_apid'))).toBe(
+      'airports.apid = routes.dst_apid',
+    );
+    const busiestSource = busiest
+      .replace('groupby(routes.dst_apid)', 'groupby(routes.src_apid)')
+      .replace('count()', 'count(routes.dst_apid)');
+    expect(on(busiestSource)).toBe('routes.src_apid = airports.apid');
   });
 
   it('starts the joins from the table the corrected SQL read first, as its FROM did', () => {

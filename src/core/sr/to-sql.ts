@@ -353,10 +353,18 @@ class Compiler {
     const out = new Set<string>();
     for (const st of p.statements) {
       walkSr(st.value, (x) => {
-        if (x.kind !== 'member') return;
+        // A key counted or summed (`count(Friend.friend_id)`) is not the one the rows are
+        // joined on: read alone, it is the other end of the row.
+        if (x.kind === 'call') {
+          const callee =
+            x.callee.kind === 'member' || x.callee.kind === 'name' ? x.callee.name : '';
+          return !AGGREGATES.has(callee.toLowerCase());
+        }
+        if (x.kind !== 'member') return true;
         const qualified = `${x.object.kind === 'name' ? x.object.name : ''}.${x.name}`;
         const hit = this.index.qualified.get(qualified.toLowerCase());
         if (hit) out.add(`${hit[0]}.${hit[1]}`.toLowerCase());
+        return true;
       });
     }
     return out;
@@ -1513,9 +1521,12 @@ function describe(e: SrExpr): string {
   }
 }
 
-/** Visits an SR expression and its parts (calls, arguments, operands, list items), parents first. */
-function walkSr(e: SrExpr, visit: (x: SrExpr) => void): void {
-  visit(e);
+/**
+ * Visits an SR expression and its parts (calls, arguments, operands, list items), parents
+ * first; a visit that returns false skips the parts of what it visited.
+ */
+function walkSr(e: SrExpr, visit: (x: SrExpr) => unknown): void {
+  if (visit(e) === false) return;
   switch (e.kind) {
     case 'member':
       walkSr(e.object, visit);
