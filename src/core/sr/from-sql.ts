@@ -343,6 +343,55 @@ class Writer {
     return b.all ? `${left}.${op}(${right}, all = True)` : `${left}.${op}(${right})`;
   }
 
+  /**
+   * `JOIN top t ON x.total = t.max_total` with a one-row CTE or derived table compares with its
+   * value; it joins nothing (GPT-4o's "totals per group, then the highest" in two CTEs). Those
+   * ON conditions move to the WHERE, so that the table reads as a value (see `values` below).
+   */
+  private oneRowJoinsAsFilters(s: SqlSelect): SqlSelect {
+    const oneRow = new Set<string>();
+    for (const r of [s.from, ...s.joins.map((j) => j.ref)]) {
+      const query =
+        r?.k === 'derived'
+          ? r.query
+          : r?.k === 'table'
+            ? this.cteQueries.get(r.name.toLowerCase())
+            : undefined;
+      if (r && query && isOneRow(query))
+        oneRow.add((r.alias ?? (r.k === 'table' ? r.name : '')).toLowerCase());
+    }
+    oneRow.delete('');
+    if (oneRow.size === 0) return s;
+    const readsOneRow = (e: SqlExpr) => {
+      let found = false;
+      walk(e, (x) => {
+        if (x.k === 'column' && x.table && oneRow.has(x.table.toLowerCase())) found = true;
+        return !found && x.k !== 'subquery';
+      });
+      return found;
+    };
+    const moved: SqlExpr[] = [];
+    const joins = s.joins.map((j) => {
+      if (j.kind !== 'INNER' || !j.on) return j;
+      const parts = conjuncts(j.on);
+      const keep = parts.filter((c) => !readsOneRow(c));
+      if (keep.length === parts.length) return j;
+      moved.push(...parts.filter((c) => readsOneRow(c)));
+      const on = keep.length
+        ? keep.reduce((l, r) => ({ k: 'binary', op: 'AND', left: l, right: r }))
+        : undefined;
+      return { ...j, on };
+    });
+    if (moved.length === 0) return s;
+    const where = [...(s.where ? [s.where] : []), ...moved].reduce((l, r) => ({
+      k: 'binary',
+      op: 'AND',
+      left: l,
+      right: r,
+    }));
+    return { ...s, joins, where };
+  }
+
   private select(s: SqlSelect, q: SqlQuery | undefined, _target: string | undefined): string {
     const savedAliases = this.aliases;
     const savedQualifiers = this.qualifiers;
@@ -354,6 +403,7 @@ class Writer {
     for (const item of s.items) {
       if (item.alias) this.aliases.set(item.alias.toLowerCase(), item.expr);
     }
+    s = this.oneRowJoinsAsFilters(s);
     const savedCountTable = this.countTable;
     this.countTable = this.unreferencedTable(s, q);
     let cur = 'df';

@@ -287,6 +287,10 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // A grouped CTE whose computed key later steps read by its name.
     "WITH y AS (SELECT substr(InvoiceDate, 1, 4) AS year, SUM(Total) AS total FROM Invoice GROUP BY year) SELECT (SELECT total FROM y WHERE year = '2010') - (SELECT total FROM y WHERE year = '2009')",
     "WITH m AS (SELECT CustomerId, strftime('%Y', InvoiceDate) AS yr, COUNT(*) AS n FROM Invoice GROUP BY CustomerId, yr) SELECT CustomerId, n FROM m WHERE yr = '2011' AND n > 1",
+    // Totals per group, then the highest through a one-row CTE joined on it (GPT-4o's way),
+    // and totals above their average: aggregates over the grouping's own results.
+    'WITH s AS (SELECT CustomerId, SUM(Total) AS spent FROM Invoice GROUP BY CustomerId), top AS (SELECT MAX(spent) AS best FROM s) SELECT c.FirstName, s.spent FROM s JOIN Customer c ON c.CustomerId = s.CustomerId JOIN top t ON s.spent = t.best',
+    'WITH s AS (SELECT CustomerId, SUM(Total) AS spent FROM Invoice GROUP BY CustomerId) SELECT c.LastName FROM s JOIN Customer c ON c.CustomerId = s.CustomerId WHERE s.spent > (SELECT AVG(spent) FROM s)',
   ];
 
   it('gives the same result for each query', async () => {

@@ -889,6 +889,13 @@ class Compiler {
       e.callee.kind === 'name' &&
       AGGREGATES.has(e.callee.name.toLowerCase())
     ) {
+      // `filter = max(total)` of a name the frame gives: the aggregate over the frame's rows
+      // as they are before this filter (GPT-4o's `WHERE total > (SELECT AVG(total) FROM cte)`).
+      if (this.namesOfFrame(e, f)) {
+        const sub = f.groupBy.length ? this.nestGrouped(f) : clone(f);
+        sub.select = [{ expr: this.expr(e, sub) }];
+        return { k: 'subquery', query: this.toQuery(sub) };
+      }
       // `filter = max(t.c)`: the aggregate over the whole table, as a subquery.
       const sub = emptyFrame();
       const saved = this.stepTables;
@@ -898,6 +905,26 @@ class Compiler {
       return { k: 'subquery', query: this.toQuery(sub) };
     }
     return this.expr(e, f);
+  }
+
+  /** True when `e` reads a name the frame gives (an aggregate's name, a column of its source). */
+  private namesOfFrame(e: SrExpr, f: Frame): boolean {
+    let found = false;
+    walkSr(e, (x) => {
+      if (x.kind === 'member') return false;
+      if (x.kind === 'call') {
+        // The callee is a function's name (`count`), not a column's.
+        for (const a of x.args) if (this.namesOfFrame(a.value, f)) found = true;
+        return false;
+      }
+      if (x.kind === 'name') {
+        const lower = x.name.toLowerCase();
+        if (f.named.has(lower) || f.source?.columns?.some((c) => c.toLowerCase() === lower))
+          found = true;
+      }
+      return !found;
+    });
+    return found;
   }
 
   /** An SR scalar expression as SQL, registering the tables it reads in `f`. */
