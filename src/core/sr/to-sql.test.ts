@@ -291,6 +291,9 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // and totals above their average: aggregates over the grouping's own results.
     'WITH s AS (SELECT CustomerId, SUM(Total) AS spent FROM Invoice GROUP BY CustomerId), top AS (SELECT MAX(spent) AS best FROM s) SELECT c.FirstName, s.spent FROM s JOIN Customer c ON c.CustomerId = s.CustomerId JOIN top t ON s.spent = t.best',
     'WITH s AS (SELECT CustomerId, SUM(Total) AS spent FROM Invoice GROUP BY CustomerId) SELECT c.LastName FROM s JOIN Customer c ON c.CustomerId = s.CustomerId WHERE s.spent > (SELECT AVG(spent) FROM s)',
+    // EXISTS over the outer query's row (a correlated subquery).
+    'SELECT ar.Name FROM Artist ar WHERE NOT EXISTS (SELECT 1 FROM Album al WHERE al.ArtistId = ar.ArtistId)',
+    'SELECT c.LastName FROM Customer c WHERE EXISTS (SELECT 1 FROM Invoice i WHERE i.CustomerId = c.CustomerId AND i.Total > 20)',
   ];
 
   it('gives the same result for each query', async () => {

@@ -907,6 +907,50 @@ class Compiler {
     return this.expr(e, f);
   }
 
+  /**
+   * A frame run inside EXISTS whose filter equates a column with another table's on a key
+   * between them (`where(element = orders.customer_id, filter = customers.id)`), the other
+   * table read nowhere else: that filter reads the outer query's row (a correlated subquery),
+   * so the other table is not joined inside. Joined inside, the filter would only repeat the
+   * join and EXISTS would hold for every outer row.
+   */
+  private correlated(frame: Frame): Frame {
+    if (frame.set || frame.source) return frame;
+    const keys = [...this.index.schema.foreignKeys, ...this.joinHints.preferred];
+    const isKey = (a: ColumnRef, b: ColumnRef) =>
+      keys.some(
+        (k) =>
+          (same(k.fromTable, a.table) &&
+            same(k.fromColumn, a.name) &&
+            same(k.toTable, b.table) &&
+            same(k.toColumn, b.name)) ||
+          (same(k.fromTable, b.table) &&
+            same(k.fromColumn, b.name) &&
+            same(k.toTable, a.table) &&
+            same(k.toColumn, a.name)),
+      );
+    const outer = new Set<string>();
+    for (const c of frame.filters) {
+      if (c.k !== 'binary' || c.op !== '=' || c.left.k !== 'column' || c.right.k !== 'column')
+        continue;
+      const [a, b] = [c.left, c.right];
+      if (!a.table || !b.table || same(a.table, b.table) || !isKey(a, b)) continue;
+      const others = [
+        ...frame.filters.filter((x) => x !== c),
+        ...frame.groupBy,
+        ...frame.having,
+        ...frame.aggregates,
+        ...frame.orderBy.map((o) => o.expr),
+        ...(frame.select ?? []).map((i) => i.expr),
+      ];
+      if (!others.some((x) => readsTable(x, b.table!))) outer.add(b.table);
+    }
+    if (outer.size === 0) return frame;
+    const out = clone(frame);
+    out.tables = frame.tables.filter((t) => !outer.has(t));
+    return out;
+  }
+
   /** True when `e` reads a name the frame gives (an aggregate's name, a column of its source). */
   private namesOfFrame(e: SrExpr, f: Frame): boolean {
     let found = false;
@@ -1121,9 +1165,14 @@ class Compiler {
       return { k: 'between', expr: x!, low: lo!, high: hi!, not: false };
     }
     if (name === 'exists' && args.length === 1) {
-      const frame = this.frameOf(args[0]!.value, f);
+      // A named result is read as it is (not through a derived table), so that it can refer
+      // to the outer query's row.
+      const arg = args[0]!.value;
+      const frame =
+        (arg.kind === 'name' ? this.env.get(arg.name.toLowerCase()) : undefined) ??
+        this.frameOf(arg, f);
       if (!frame) this.fail('exists(...) needs a trajectory result');
-      return { k: 'exists', query: this.toQuery(frame), not: false };
+      return { k: 'exists', query: this.toQuery(this.correlated(frame)), not: false };
     }
     const windowed = this.windowCall(name, args, f);
     if (windowed) return windowed;
@@ -1344,6 +1393,22 @@ class Compiler {
 }
 
 /** True when any expression of a frame has an aggregate inside an aggregate. */
+type ColumnRef = Extract<SqlExpr, { k: 'column' }>;
+
+function same(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+/** True when `e` reads a column (or `*`) of `table`. */
+function readsTable(e: SqlExpr, table: string): boolean {
+  let found = false;
+  walk(e, (x) => {
+    if ((x.k === 'column' || x.k === 'star') && same(x.table, table)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function frameHasNestedAggregate(f: Frame): boolean {
   const exprs = [
     ...f.aggregates,
