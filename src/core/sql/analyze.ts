@@ -365,8 +365,23 @@ export function analyzeSql(query: SqlQuery, schema: Schema): SqlAnalysis {
       );
     }
     const scope = visitBody(q.body, outer, ctes) ?? cteScope;
-    // ORDER BY sees the select list's aliases and the FROM sources.
-    for (const o of q.orderBy) visitExpr(o.expr, scope);
+    // ORDER BY sees the select list's aliases and the FROM sources. A bare name that is an
+    // output alias is that output column, as in SQLite, even where a source has a column of that
+    // name (`ROUND(t.avg, 2) AS avg … ORDER BY avg` orders by the rounded value).
+    for (const o of q.orderBy) {
+      const e = o.expr;
+      const item =
+        e.k === 'column' && !e.table && q.body.k === 'select'
+          ? q.body.items.find((i) => i.alias && lower(i.alias) === lower(e.name))
+          : undefined;
+      if (
+        e.k === 'column' &&
+        item &&
+        !(item.expr.k === 'column' && lower(item.expr.name) === lower(e.name))
+      )
+        resolutions.set(e, { kind: 'alias', column: e.name });
+      else visitExpr(e, scope);
+    }
     visitExpr(q.limit, scope);
     visitExpr(q.offset, scope);
   }

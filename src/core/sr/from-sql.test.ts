@@ -550,4 +550,17 @@ describe('sqlToSr (BAM style)', () => {
       ].join('\n'),
     );
   });
+
+  it('orders by an output alias rather than a source column of the same name, as SQLite does', () => {
+    // In ORDER BY a bare name that is an output alias is that output column.
+    expect(
+      sr('SELECT id, ROUND(amount, 0) AS amount FROM orders ORDER BY amount DESC').split('\n')[0],
+    ).toBe('df1 = df.orderby(by = round(orders.amount, 0), desc)');
+    // Inside an expression, or qualified, it is the source column.
+    expect(
+      sr('SELECT id, ROUND(amount, 0) AS amount FROM orders ORDER BY orders.amount DESC').split(
+        '\n',
+      )[0],
+    ).toBe('df1 = df.orderby(by = orders.amount, desc)');
+  });
 });
