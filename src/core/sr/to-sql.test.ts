@@ -294,6 +294,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // EXISTS over the outer query's row (a correlated subquery).
     'SELECT ar.Name FROM Artist ar WHERE NOT EXISTS (SELECT 1 FROM Album al WHERE al.ArtistId = ar.ArtistId)',
     'SELECT c.LastName FROM Customer c WHERE EXISTS (SELECT 1 FROM Invoice i WHERE i.CustomerId = c.CustomerId AND i.Total > 20)',
+    // Each row beside its group's aggregate (tracks over twice their album's average).
+    'WITH a AS (SELECT AlbumId, AVG(Milliseconds) AS avg_ms FROM Track GROUP BY AlbumId) SELECT t.Name, ROUND(a.avg_ms) FROM Track t JOIN a ON t.AlbumId = a.AlbumId WHERE t.Milliseconds > a.avg_ms * 2',
   ];
 
   it('gives the same result for each query', async () => {

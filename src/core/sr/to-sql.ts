@@ -463,6 +463,16 @@ class Compiler {
       case 'having':
       case 'orwhere':
       case 'or_where': {
+        // A row filter on a grouping that compares rows with their group's named aggregate
+        // (`df1 = df.groupby(t.city).agg(avg(t.r) as a)`, `df1.where(element = t.r, filter =
+        // '> a')`): each row beside its group's result, joined on the group's keys.
+        if (name !== 'having' && f.groupBy.length && !f.select && f.aggregates.length) {
+          const trial = clone(f);
+          const rowsVsGroup = this.trial(() =>
+            readsRowsBesideGroup(this.condition(trial, args), trial),
+          );
+          if (rowsVsGroup) return this.method(this.nestGrouped(f), name, args);
+        }
         const having = name === 'having' || f.groupBy.length > 0;
         let cond = this.condition(f, args);
         // An aggregate in a row filter (`where(t.w * 100 > avg(t.w) * 79)`) is over the whole
@@ -864,7 +874,7 @@ class Compiler {
     if (/^'.*'$|^".*"$/s.test(t)) return { k: 'literal', type: 'string', value: t.slice(1, -1) };
     try {
       const e = parseSrExpr(t, { names: this.index.lexerNames });
-      if (this.isReference(e)) return this.valueExpr(e, f);
+      if (this.isReference(e, f)) return this.valueExpr(e, f);
     } catch {
       // Not an expression: a bare value such as 2000-01-01.
     }
@@ -872,11 +882,12 @@ class Compiler {
   }
 
   /** True when an SR expression names a schema column, a variable or a call (not a bare value word). */
-  private isReference(e: SrExpr): boolean {
+  private isReference(e: SrExpr, f?: Frame): boolean {
     if (e.kind === 'member') return true;
     if (e.kind === 'call') return true;
-    if (e.kind === 'binary') return this.isReference(e.left) || this.isReference(e.right);
-    if (e.kind === 'name') return this.env.has(e.name.toLowerCase());
+    if (e.kind === 'binary') return this.isReference(e.left, f) || this.isReference(e.right, f);
+    if (e.kind === 'name')
+      return this.env.has(e.name.toLowerCase()) || (!!f && this.namesOfFrame(e, f));
     return false;
   }
 
@@ -1392,8 +1403,29 @@ class Compiler {
   }
 }
 
-/** True when any expression of a frame has an aggregate inside an aggregate. */
 type ColumnRef = Extract<SqlExpr, { k: 'column' }>;
+
+/**
+ * True when a condition on a grouped frame reads both one of the frame's named aggregates and a
+ * row's column that is not a group key (outside aggregates): rows compared with their group.
+ */
+function readsRowsBesideGroup(cond: SqlExpr, f: Frame): boolean {
+  const named = new Set(f.named.values());
+  const keys = new Set(f.groupBy.map((e) => JSON.stringify(e)));
+  let readsNamed = false;
+  let readsRow = false;
+  walk(cond, (x) => {
+    if (named.has(x)) {
+      if (f.aggregates.includes(x)) readsNamed = true;
+      return false;
+    }
+    if (x.k === 'subquery' || keys.has(JSON.stringify(x))) return false;
+    if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase())) return false;
+    if (x.k === 'column') readsRow = true;
+    return true;
+  });
+  return readsNamed && readsRow;
+}
 
 function same(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
@@ -1409,6 +1441,7 @@ function readsTable(e: SqlExpr, table: string): boolean {
   return found;
 }
 
+/** True when any expression of a frame has an aggregate inside an aggregate. */
 function frameHasNestedAggregate(f: Frame): boolean {
   const exprs = [
     ...f.aggregates,
