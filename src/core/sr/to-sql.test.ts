@@ -296,6 +296,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT c.LastName FROM Customer c WHERE EXISTS (SELECT 1 FROM Invoice i WHERE i.CustomerId = c.CustomerId AND i.Total > 20)',
     // Each row beside its group's aggregate (tracks over twice their album's average).
     'WITH a AS (SELECT AlbumId, AVG(Milliseconds) AS avg_ms FROM Track GROUP BY AlbumId) SELECT t.Name, ROUND(a.avg_ms) FROM Track t JOIN a ON t.AlbumId = a.AlbumId WHERE t.Milliseconds > a.avg_ms * 2',
+    // A result passing on two columns of one name (Track.Name, Genre.Name), read as a table.
+    'WITH x AS (SELECT t.Name AS track, g.Name AS genre, t.Milliseconds FROM Track t JOIN Genre g ON t.GenreId = g.GenreId WHERE t.AlbumId = 1) SELECT track, genre FROM x WHERE Milliseconds > 300000',
   ];
 
   it('gives the same result for each query', async () => {

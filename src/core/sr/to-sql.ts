@@ -418,6 +418,7 @@ class Compiler {
     const finished = bound.select !== undefined && !bound.set;
     if (!finished) return clone(bound);
     const f = emptyFrame();
+    bound = withDistinctNames(bound);
     const query = this.toQuery(bound);
     f.source = {
       name: name.replace(/[^A-Za-z0-9_]/g, '_'),
@@ -1086,7 +1087,12 @@ class Compiler {
       const lower = object.name.toLowerCase();
       const table = this.index.tables.get(lower);
       if (table && !this.env.has(lower)) {
-        // A column the derived table this frame reads from selected: read it from there.
+        // A column the derived table this frame reads from selected: read it from there, by
+        // the name it has there (`channel.Name` and `program.Name` passed on as two columns).
+        const origin = [...(f?.source?.origins?.values() ?? [])].find(
+          (o) => same(o.table, table) && same(o.column, name),
+        );
+        if (origin) return { k: 'column', table: f!.source!.name, name: origin.name };
         const fromSource = f?.source?.columns?.find((c) => c.toLowerCase() === name.toLowerCase());
         if (fromSource) return { k: 'column', table: f!.source!.name, name: fromSource };
         this.useTable(f, table);
@@ -1404,6 +1410,27 @@ class Compiler {
 }
 
 type ColumnRef = Extract<SqlExpr, { k: 'column' }>;
+
+/**
+ * A finished frame whose select passes on two columns of one name (`channel.Name`,
+ * `program.Name`): read as a table, each needs a name of its own, `table_column`.
+ */
+function withDistinctNames(f: Frame): Frame {
+  if (!f.select) return f;
+  const count = new Map<string, number>();
+  const nameOf = (i: SelectItem) => i.alias ?? (i.expr.k === 'column' ? i.expr.name : undefined);
+  for (const i of f.select) {
+    const n = nameOf(i)?.toLowerCase();
+    if (n) count.set(n, (count.get(n) ?? 0) + 1);
+  }
+  if (![...count.values()].some((n) => n > 1)) return f;
+  const select = f.select.map((i) =>
+    !i.alias && i.expr.k === 'column' && i.expr.table && count.get(i.expr.name.toLowerCase())! > 1
+      ? { ...i, alias: `${i.expr.table}_${i.expr.name}` }
+      : i,
+  );
+  return { ...f, select };
+}
 
 /**
  * True when a condition on a grouped frame reads both one of the frame's named aggregates and a
