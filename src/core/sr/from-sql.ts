@@ -280,6 +280,16 @@ class Writer {
     const items = new Map<string, SqlExpr>();
     const seen = new Map<string, number>();
     for (const item of b.items) {
+      // `a.*` of an earlier result passes its columns on as they were.
+      if (item.expr.k === 'star' && item.expr.table) {
+        const q = item.expr.table.toLowerCase();
+        const ref = [b.from, ...b.joins.map((j) => j.ref)].find(
+          (r) => r && (r.alias ?? (r.k === 'table' ? r.name : '')).toLowerCase() === q,
+        );
+        const source = ref?.k === 'table' ? ref.name.toLowerCase() : q;
+        for (const [key, text] of this.passThrough.get(source) ?? []) columns.set(key, text);
+        continue;
+      }
       if (item.expr.k !== 'column') continue;
       const r = this.analysis.resolve(item.expr);
       if (r?.kind !== 'table') continue;
@@ -1270,7 +1280,9 @@ class Writer {
       .flatMap((i) =>
         joined && i.expr.k === 'star' && !i.expr.table
           ? refs.map((r) => `${this.tableName(r!.alias ?? (r as TableName).name)}.*`)
-          : [this.item(i, s.groupBy.length > 0, this.namingCopies.has(s))],
+          : i.expr.k === 'star' && i.expr.table
+            ? (this.columnsOfResult(s, i.expr.table) ?? [this.expr(i.expr)])
+            : [this.item(i, s.groupBy.length > 0, this.namingCopies.has(s))],
       )
       .join(', ');
     if (!s.distinct) return `.select(${list})`;
@@ -1279,6 +1291,28 @@ class Writer {
     if (items.length === 1 && conditions >= 2 && !s.groupBy.length)
       return `.select(distinct(${list}))`;
     return `.select(${list}).distinct()`;
+  }
+
+  /**
+   * `gi.*` of a CTE or derived table: its columns one by one, as later steps name them (SR has
+   * no name for an earlier result's columns as a whole).
+   */
+  private columnsOfResult(s: SqlSelect, qualifier: string): string[] | undefined {
+    const q = qualifier.toLowerCase();
+    const ref = [s.from, ...s.joins.map((j) => j.ref)].find(
+      (r) => r && (r.alias ?? (r.k === 'table' ? r.name : '')).toLowerCase() === q,
+    );
+    const name = ref?.k === 'table' ? ref.name.toLowerCase() : q;
+    const query =
+      ref?.k === 'derived' ? ref.query : ref?.k === 'table' ? this.cteQueries.get(name) : undefined;
+    if (!query || query.body.k !== 'select') return undefined;
+    const names: string[] = [];
+    for (const item of query.body.items) {
+      const n = item.alias ?? (item.expr.k === 'column' ? item.expr.name : undefined);
+      if (!n) return undefined;
+      names.push(this.passThrough.get(name)?.get(n.toLowerCase()) ?? srName(n));
+    }
+    return names;
   }
 
   private item(i: SelectItem, grouped: boolean, namingCopies = false): string {

@@ -298,6 +298,9 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'WITH a AS (SELECT AlbumId, AVG(Milliseconds) AS avg_ms FROM Track GROUP BY AlbumId) SELECT t.Name, ROUND(a.avg_ms) FROM Track t JOIN a ON t.AlbumId = a.AlbumId WHERE t.Milliseconds > a.avg_ms * 2',
     // A result passing on two columns of one name (Track.Name, Genre.Name), read as a table.
     'WITH x AS (SELECT t.Name AS track, g.Name AS genre, t.Milliseconds FROM Track t JOIN Genre g ON t.GenreId = g.GenreId WHERE t.AlbumId = 1) SELECT track, genre FROM x WHERE Milliseconds > 300000',
+    // `a.*` of a CTE, and a result's aggregate read by name from the result read as a table.
+    'WITH a AS (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId), r AS (SELECT a.*, RANK() OVER (ORDER BY a.n DESC) AS rk FROM a) SELECT AlbumId, n FROM r WHERE rk <= 3',
+    'WITH s AS (SELECT CustomerId, SUM(Total) AS spent FROM Invoice GROUP BY CustomerId), top AS (SELECT CustomerId, spent FROM s WHERE spent = (SELECT MAX(spent) FROM s)) SELECT c.LastName, ROUND(t.spent, 2) FROM top t JOIN Customer c ON c.CustomerId = t.CustomerId',
   ];
 
   it('gives the same result for each query', async () => {

@@ -1412,24 +1412,28 @@ class Compiler {
 type ColumnRef = Extract<SqlExpr, { k: 'column' }>;
 
 /**
- * A finished frame whose select passes on two columns of one name (`channel.Name`,
- * `program.Name`): read as a table, each needs a name of its own, `table_column`.
+ * A finished frame read as a table: an aggregate selected by the name the frame gave it
+ * (`select(…, injury_count)`) goes by that name, and two columns of one name (`channel.Name`,
+ * `program.Name`) each get one of their own, `table_column`.
  */
 function withDistinctNames(f: Frame): Frame {
   if (!f.select) return f;
+  const names = new Map([...f.named].map(([name, expr]) => [expr, name]));
   const count = new Map<string, number>();
   const nameOf = (i: SelectItem) => i.alias ?? (i.expr.k === 'column' ? i.expr.name : undefined);
   for (const i of f.select) {
     const n = nameOf(i)?.toLowerCase();
     if (n) count.set(n, (count.get(n) ?? 0) + 1);
   }
-  if (![...count.values()].some((n) => n > 1)) return f;
-  const select = f.select.map((i) =>
-    !i.alias && i.expr.k === 'column' && i.expr.table && count.get(i.expr.name.toLowerCase())! > 1
-      ? { ...i, alias: `${i.expr.table}_${i.expr.name}` }
-      : i,
-  );
-  return { ...f, select };
+  const select = f.select.map((i) => {
+    if (i.alias) return i;
+    const named = names.get(i.expr);
+    if (named && i.expr.k !== 'column') return { ...i, alias: named };
+    if (i.expr.k === 'column' && i.expr.table && count.get(i.expr.name.toLowerCase())! > 1)
+      return { ...i, alias: `${i.expr.table}_${i.expr.name}` };
+    return i;
+  });
+  return select.some((i, n) => i !== f.select![n]) ? { ...f, select } : f;
 }
 
 /**
