@@ -1305,7 +1305,7 @@ class Writer {
     const name = ref?.k === 'table' ? ref.name.toLowerCase() : q;
     const query =
       ref?.k === 'derived' ? ref.query : ref?.k === 'table' ? this.cteQueries.get(name) : undefined;
-    if (!query || query.body.k !== 'select') return undefined;
+    if (query?.body.k !== 'select') return undefined;
     const names: string[] = [];
     for (const item of query.body.items) {
       const n = item.alias ?? (item.expr.k === 'column' ? item.expr.name : undefined);
