@@ -551,6 +551,21 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
+  it('writes an inner join’s ON condition on one table as a filter, and reports one in a LEFT JOIN’s ON as lost', () => {
+    expect(
+      sr('SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id AND o.amount > 10'),
+    ).toBe(
+      "df1 = df.where(element = orders.amount, filter = '> 10')\nres = df1.select(customers.name)",
+    );
+    const left = sqlToSr(
+      parseSql(
+        'SELECT c.name, COUNT(o.id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.amount > 10 GROUP BY c.name',
+      ),
+      schema,
+    );
+    expect(left.lossy).toEqual(['a condition in the ON of the LEFT JOIN with orders']);
+  });
+
   it('orders by an output alias rather than a source column of the same name, as SQLite does', () => {
     // In ORDER BY a bare name that is an output alias is that output column.
     expect(

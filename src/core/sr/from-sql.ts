@@ -85,6 +85,10 @@ function copiesToldApart(s: SqlSelect, keep: (r: TableRef) => boolean): TableNam
   return told;
 }
 
+function refName(r: TableRef): string {
+  return r.k === 'table' ? r.name : `(${r.alias ?? 'a derived table'})`;
+}
+
 /** The two columns of a condition `a.x = b.y`, if it is one. */
 function columnEquality(c: SqlExpr): [ColumnExpr, ColumnExpr] | undefined {
   const u = unnest(c);
@@ -354,11 +358,13 @@ class Writer {
   }
 
   /**
-   * `JOIN top t ON x.total = t.max_total` with a one-row CTE or derived table compares with its
-   * value; it joins nothing (GPT-4o's "totals per group, then the highest" in two CTEs). Those
-   * ON conditions move to the WHERE, so that the table reads as a value (see `values` below).
+   * ON conditions SR writes as filters. SR joins tables by their keys, so an ON condition on one
+   * table alone (`JOIN game g ON s.id = g.stadium_id AND g.Season = 2010`) is a filter like any
+   * other (in a LEFT JOIN's ON it is not, and is reported as lost). And `JOIN top t ON x.total = t.max_total` with a one-row CTE or derived table compares
+   * with its value; it joins nothing (GPT-4o's "totals per group, then the highest" in two
+   * CTEs): those conditions move too, so that the table reads as a value (see `values` below).
    */
-  private oneRowJoinsAsFilters(s: SqlSelect): SqlSelect {
+  private onConditionsAsFilters(s: SqlSelect): SqlSelect {
     const oneRow = new Set<string>();
     for (const r of [s.from, ...s.joins.map((j) => j.ref)]) {
       const query =
@@ -371,7 +377,6 @@ class Writer {
         oneRow.add((r.alias ?? (r.k === 'table' ? r.name : '')).toLowerCase());
     }
     oneRow.delete('');
-    if (oneRow.size === 0) return s;
     const readsOneRow = (e: SqlExpr) => {
       let found = false;
       walk(e, (x) => {
@@ -380,13 +385,34 @@ class Writer {
       });
       return found;
     };
+    // A condition on one table's columns alone (no unqualified column) filters that table.
+    const filtersOneTable = (c: SqlExpr) => {
+      const qualifiers = new Set<string>();
+      let unqualified = false;
+      walk(c, (x) => {
+        if (x.k === 'column') {
+          if (x.table) qualifiers.add(x.table.toLowerCase());
+          else unqualified = true;
+        }
+        return x.k !== 'subquery';
+      });
+      return !unqualified && qualifiers.size <= 1;
+    };
     const moved: SqlExpr[] = [];
     const joins = s.joins.map((j) => {
-      if (j.kind !== 'INNER' || !j.on) return j;
+      if ((j.kind !== 'INNER' && j.kind !== 'LEFT') || !j.on) return j;
       const parts = conjuncts(j.on);
-      const keep = parts.filter((c) => !readsOneRow(c));
-      if (keep.length === parts.length) return j;
-      moved.push(...parts.filter((c) => readsOneRow(c)));
+      if (j.kind === 'LEFT') {
+        // On the kept side of a LEFT JOIN it limits what joins, not which rows come back: SR
+        // has no way to say so.
+        if (conjuncts(j.on).some(filtersOneTable))
+          this.lose(`a condition in the ON of the LEFT JOIN with ${refName(j.ref)}`);
+        return j;
+      }
+      const moves = (c: SqlExpr) => readsOneRow(c) || filtersOneTable(c);
+      if (!parts.some(moves)) return j;
+      moved.push(...parts.filter(moves));
+      const keep = parts.filter((c) => !moves(c));
       const on = keep.length
         ? keep.reduce((l, r) => ({ k: 'binary', op: 'AND', left: l, right: r }))
         : undefined;
@@ -413,7 +439,7 @@ class Writer {
     for (const item of s.items) {
       if (item.alias) this.aliases.set(item.alias.toLowerCase(), item.expr);
     }
-    s = this.oneRowJoinsAsFilters(s);
+    s = this.onConditionsAsFilters(s);
     const savedCountTable = this.countTable;
     this.countTable = this.unreferencedTable(s, q);
     let cur = 'df';
