@@ -403,13 +403,13 @@ describe('sqlToSr (BAM style)', () => {
     );
     const correlated = sqlToSr(
       parseSql(
-        'SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)',
+        'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.customer_id)',
       ),
       schema,
     );
     expect(correlated.approximations).toContain('a correlated subquery');
-    // Compiled back, the subquery would not be correlated: a loss, unlike a LEFT JOIN, which
-    // comes back from the SQL's own join keys.
+    // Compiled back, the subquery would not be correlated (SR names both copies of orders
+    // alike): a loss, unlike a LEFT JOIN, which comes back from the SQL's own join keys.
     expect(correlated.lossy).toEqual(['a correlated subquery']);
     const left = sqlToSr(
       parseSql('SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id'),
@@ -564,6 +564,35 @@ describe('sqlToSr (BAM style)', () => {
       schema,
     );
     expect(left.lossy).toEqual(['a condition in the ON of the LEFT JOIN with orders']);
+  });
+
+  it('reports as lost what compiling back cannot restore, and not a correlation it can', () => {
+    const lossy = (sql: string) => sqlToSr(parseSql(sql), schema).lossy;
+    // EXISTS correlated on a foreign key to a table it does not read: compiled back as it was.
+    expect(
+      lossy(
+        'SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)',
+      ),
+    ).toEqual([]);
+    // A copy of the outer table inside: SR names both alike.
+    expect(
+      lossy(
+        'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.customer_id)',
+      ),
+    ).toEqual(['a correlated subquery']);
+    // A lookup along the foreign key keeps every row; one on another column may drop rows.
+    expect(
+      lossy(
+        'SELECT name FROM customers WHERE id IN (SELECT o.customer_id FROM orders o JOIN customers c ON c.id = o.customer_id)',
+      ),
+    ).toEqual([]);
+    expect(
+      lossy(
+        'SELECT name FROM customers WHERE id IN (SELECT c.id FROM customers c JOIN orders o ON o.id = c.id)',
+      ),
+    ).toEqual([
+      'the join with orders, which only repeats or drops rows (SR names none of its columns)',
+    ]);
   });
 
   it('orders by an output alias rather than a source column of the same name, as SQLite does', () => {

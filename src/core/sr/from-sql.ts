@@ -936,14 +936,30 @@ class Writer {
       if (readingOns.length !== 1 || join!.kind !== 'INNER' || !join!.on) continue;
       if (readOutsideOn(s, q, join!, reads)) continue;
       const keyColumns = new Set<string>();
+      // A lookup keeps every row only along a foreign key to this table (else a row may have
+      // nothing to look up: `JOIN Statements s ON s.Statement_ID = d.Document_ID`).
+      let referenced = true;
       for (const c of conjuncts(join!.on!)) {
         const pair = columnEquality(c);
         if (!pair) continue;
         const [a, b] = pair;
-        if (ofR(a) !== ofR(b)) keyColumns.add((ofR(a) ? a : b).name.toLowerCase());
+        if (ofR(a) === ofR(b)) continue;
+        const [mine, other] = ofR(a) ? [a, b] : [b, a];
+        keyColumns.add(mine.name.toLowerCase());
+        const from = this.analysis.resolve(other);
+        referenced &&=
+          from?.kind === 'table' &&
+          this.schema.foreignKeys.some(
+            (k) =>
+              same(k.fromTable, from.table) &&
+              same(k.fromColumn, from.column) &&
+              same(k.toTable, table.name) &&
+              same(k.toColumn, mine.name),
+          );
       }
       if (keyColumns.size === 0) continue;
       const looked =
+        referenced &&
         table.primaryKey.length > 0 &&
         table.primaryKey.every((c) => keyColumns.has(c.toLowerCase()));
       if (!looked) out.push(table.name);
@@ -1549,7 +1565,7 @@ class Writer {
    * whole value (`filter = max(t.c)`, BAM's form, compiled back as a subquery), else a
    * `tmp_res` step.
    */
-  private subqueryValue(q: SqlQuery, inline = true): string {
+  private subqueryValue(q: SqlQuery, inline = true, exists = false): string {
     const b = q.body;
     if (
       inline &&
@@ -1593,11 +1609,71 @@ class Writer {
         return this.scalarValue(this.scalarSources.get(cte) ?? source, b.items[0]!.expr.name);
       }
     }
-    if (this.isCorrelated(q)) this.lose('a correlated subquery');
+    // Inside EXISTS, a correlation on a key to a table the subquery does not read compiles
+    // back as it was (see `correlated` in to-sql.ts).
+    if (this.isCorrelated(q) && !(exists && this.correlatedOnKeys(q)))
+      this.lose('a correlated subquery');
     const v = this.nextTmp();
     const value = this.query(q, v);
     if (value !== v) this.emit(`${v} = ${value}`);
     return v;
+  }
+
+  /**
+   * True when a subquery reads the outer query only in WHERE conditions `inner.k = outer.k` on a
+   * foreign key, each outer table one the subquery does not read itself.
+   */
+  private correlatedOnKeys(q: SqlQuery): boolean {
+    const b = q.body;
+    if (b.k !== 'select' || q.with.length || !b.where) return false;
+    const refs = [b.from, ...b.joins.map((j) => j.ref)];
+    if (refs.some((r) => r?.k !== 'table')) return false;
+    const own = new Set(
+      refs.map((r) => ((r as TableName).alias ?? (r as TableName).name).toLowerCase()),
+    );
+    const ownTables = new Set(refs.map((r) => (r as TableName).name.toLowerCase()));
+    const outerRead = (e: SqlExpr | undefined) => {
+      let found: string | undefined;
+      if (e)
+        walk(e, (x) => {
+          if (x.k === 'column' && x.table && !own.has(x.table.toLowerCase())) {
+            const r = this.analysis.resolve(x);
+            if (r?.kind === 'table') found = r.table;
+          }
+          return !found;
+        });
+      return found;
+    };
+    for (const c of conjuncts(b.where)) {
+      const outer = outerRead(c);
+      if (!outer) continue;
+      const eq = columnEquality(c);
+      const [x, y] = eq ? eq.map((e) => this.analysis.resolve(e)) : [];
+      if (x?.kind !== 'table' || y?.kind !== 'table') return false;
+      const [inner, out] = same(x.table, outer) ? [y, x] : [x, y];
+      if (ownTables.has(out.table.toLowerCase()) || !ownTables.has(inner.table.toLowerCase()))
+        return false;
+      const key = this.schema.foreignKeys.some(
+        (k) =>
+          (same(k.fromTable, inner.table) &&
+            same(k.fromColumn, inner.column) &&
+            same(k.toTable, out.table) &&
+            same(k.toColumn, out.column)) ||
+          (same(k.fromTable, out.table) &&
+            same(k.fromColumn, out.column) &&
+            same(k.toTable, inner.table) &&
+            same(k.toColumn, inner.column)),
+      );
+      if (!key) return false;
+    }
+    const elsewhere = [
+      ...b.items.map((i) => i.expr),
+      ...b.joins.map((j) => j.on),
+      ...b.groupBy,
+      b.having,
+      ...q.orderBy.map((o) => o.expr),
+    ];
+    return !elsewhere.some((e) => outerRead(e));
   }
 
   private isCorrelated(q: SqlQuery): boolean {
@@ -1691,7 +1767,7 @@ class Writer {
       case 'isnull':
         return `${this.expr(e.expr)} ${e.not ? 'is not null' : 'is null'}`;
       case 'exists':
-        return `${e.not ? 'not ' : ''}exists(${this.subqueryValue(e.query)})`;
+        return `${e.not ? 'not ' : ''}exists(${this.subqueryValue(e.query, true, true)})`;
       case 'subquery':
         // Inside an expression an inline `max(t.c)` would read the outer rows: always a step.
         return this.subqueryValue(e.query, false);
@@ -2027,4 +2103,8 @@ function disjuncts(e: SqlExpr): SqlExpr[] {
   const u = unnest(e);
   if (u.k === 'binary' && u.op === 'OR') return [...disjuncts(u.left), ...disjuncts(u.right)];
   return [e];
+}
+
+function same(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
