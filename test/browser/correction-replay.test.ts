@@ -167,8 +167,8 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
       .waitFor({ timeout: 30_000 });
     await page.getByTestId('correct').and(page.locator(':enabled')).waitFor({ timeout: 30_000 });
     const models = replay.received.slice(before).map((r) => r.model);
-    // Stages 1 and 2 ran without a model; this item's corrected trajectory selects from a
-    // table with no foreign-key path to the filtered one, so stage 5 fell back to the model.
+    // Stages 1 and 2 ran without a model; this item's SQL reads two copies of Wrestlers (winner
+    // and loser), which SR names alike, so stage 5 fell back to the model.
     expect(models).toEqual(['sam', 'lom', 'generator']);
     expect(await page.getByTestId('notes').textContent()).toMatch(
       /generator: deterministic stage not possible.*ran the model instead/,
@@ -188,7 +188,7 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
     await page.getByTestId('no-final-sql').waitFor({ timeout: 30_000 });
     expect(replay.received.slice(again).map((r) => r.model)).toEqual(['sam', 'lom']);
     expect(await page.getByTestId('no-final-sql').textContent()).toMatch(
-      /^No corrected SQL: the corrected trajectory is not compiled to SQL \(no foreign-key path joins Wrestlers to Matches.*\)\. The corrected trajectory \(LOM\) above is the feedback/,
+      /^No corrected SQL: the corrected trajectory is not compiled to SQL \(its trajectory only approximates the SQL's 2 copies of Wrestlers \(ww, wl\), both named Wrestlers, .*\)\. The corrected trajectory \(LOM\) above is the feedback/,
     );
     expect(await page.getByTestId('final-sql').count()).toBe(0);
     expect(await page.getByTestId('announcer').textContent()).toBe(

@@ -593,6 +593,12 @@ describe('sqlToSr (BAM style)', () => {
     ).toEqual([
       'the join with orders, which only repeats or drops rows (SR names none of its columns)',
     ]);
+    // Copies of one table joined on different columns of a one-row result, through CASTs.
+    expect(
+      lossy(
+        'WITH o AS (SELECT * FROM orders ORDER BY amount LIMIT 1) SELECT a.name, b.name FROM o JOIN customers a ON a.id = CAST(o.customer_id AS INTEGER) JOIN customers b ON b.id = CAST(o.id AS INTEGER)',
+      ),
+    ).toEqual(['2 copies of customers (a, b), both named customers']);
   });
 
   it('orders by an output alias rather than a source column of the same name, as SQLite does', () => {

@@ -60,7 +60,8 @@ function copiesToldApart(s: SqlSelect, keep: (r: TableRef) => boolean): TableNam
     ...(s.where ? conjuncts(s.where) : []),
   ];
   for (const c of conds) {
-    const [l, r] = columnEquality(c) ?? [];
+    // `ww.id = CAST(s.winner_id AS INTEGER)` tells a copy apart as `ww.id = s.winner_id` does.
+    const [l, r] = columnEquality(c, true) ?? [];
     if (!l?.table || !r?.table) continue;
     const [la, ra] = [l.table.toLowerCase(), r.table.toLowerCase()];
     if (la === ra) continue;
@@ -89,11 +90,15 @@ function refName(r: TableRef): string {
   return r.k === 'table' ? r.name : `(${r.alias ?? 'a derived table'})`;
 }
 
-/** The two columns of a condition `a.x = b.y`, if it is one. */
-function columnEquality(c: SqlExpr): [ColumnExpr, ColumnExpr] | undefined {
+/** The two columns of a condition `a.x = b.y` (optionally through CASTs), if it is one. */
+function columnEquality(c: SqlExpr, throughCasts = false): [ColumnExpr, ColumnExpr] | undefined {
   const u = unnest(c);
   if (u.k !== 'binary' || u.op !== '=') return undefined;
-  const [l, r] = [unnest(u.left), unnest(u.right)];
+  const side = (e: SqlExpr): SqlExpr => {
+    const x = unnest(e);
+    return throughCasts && x.k === 'cast' ? side(x.expr) : x;
+  };
+  const [l, r] = [side(u.left), side(u.right)];
   return l.k === 'column' && r.k === 'column' ? [l, r] : undefined;
 }
 
@@ -203,6 +208,8 @@ class Writer {
   private ctes = new Map<string, string>();
   /** The select being written is an operand of UNION/INTERSECT/EXCEPT (duplicates dropped). */
   private setOperand = false;
+  /** Joins whose ON conditions all became filters by a one-row result (`onConditionsAsFilters`). */
+  private conditionMoved = new WeakSet<SqlSelect['joins'][number]>();
   /** CTE name (lower case) -> its query. */
   private cteQueries = new Map<string, SqlQuery>();
   /**
@@ -416,7 +423,10 @@ class Writer {
       const on = keep.length
         ? keep.reduce((l, r) => ({ k: 'binary', op: 'AND', left: l, right: r }))
         : undefined;
-      return { ...j, on };
+      const out = { ...j, on };
+      // Compared with a one-row result, the table is filtered, not joined with every row.
+      if (!on && parts.some(readsOneRow)) this.conditionMoved.add(out);
+      return out;
     });
     if (moved.length === 0) return s;
     const where = [...(s.where ? [s.where] : []), ...moved].reduce((l, r) => ({
@@ -531,7 +541,7 @@ class Writer {
         this.countIsCalled(name);
         if (value !== frame) this.emit(`${frame} = ${value}`);
       }
-      const single = query.body.k === 'select' && query.body.items.length === 1;
+      const single = isSingleColumn(query);
       const source = { cte: name, frame, single, values: new Map<string, string>() };
       this.scalarSources.set(name, source);
       if (ref.alias) this.scalarSources.set(ref.alias.toLowerCase(), source);
@@ -566,6 +576,7 @@ class Writer {
         j.ref.k === 'table' &&
         !isCte(j.ref) &&
         !j.on &&
+        !this.conditionMoved.has(j) &&
         !j.using?.length &&
         !linkedByWhere(s, j.ref)
       )
@@ -1599,7 +1610,7 @@ class Writer {
       const cte = b.from.name.toLowerCase();
       const query = this.cteQueries.get(cte);
       if (query && isOneRow(query)) {
-        const single = query.body.k === 'select' && query.body.items.length === 1;
+        const single = isSingleColumn(query);
         const source = {
           cte,
           frame: this.ctes.get(cte)!,
@@ -2107,4 +2118,9 @@ function disjuncts(e: SqlExpr): SqlExpr[] {
 
 function same(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/** A query of one column (not `SELECT *`, which may be several). */
+function isSingleColumn(q: SqlQuery): boolean {
+  return q.body.k === 'select' && q.body.items.length === 1 && q.body.items[0]!.expr.k !== 'star';
 }
