@@ -45,3 +45,26 @@ export function tableColumns(schema: Schema): TableColumn[] {
 export function findTable(schema: Schema, name: string): Table | undefined {
   return schema.tables.find((t) => t.name === name);
 }
+
+/**
+ * True when one of `keys` says `from` references `to` (names compared case-insensitively, as
+ * SQLite does); with `either`, also when `to` references `from`.
+ */
+export function isKeyBetween(
+  keys: readonly ForeignKey[],
+  from: { table: string; column: string },
+  to: { table: string; column: string },
+  either = false,
+): boolean {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const refers = (
+    k: ForeignKey,
+    a: { table: string; column: string },
+    b: { table: string; column: string },
+  ) =>
+    same(k.fromTable, a.table) &&
+    same(k.fromColumn, a.column) &&
+    same(k.toTable, b.table) &&
+    same(k.toColumn, b.column);
+  return keys.some((k) => refers(k, from, to) || (either && refers(k, to, from)));
+}

@@ -1,4 +1,4 @@
-import type { Schema } from '../schema/schema';
+import { isKeyBetween, type Schema } from '../schema/schema';
 import { analyzeSql, type SqlAnalysis } from '../sql/analyze';
 import type {
   ColumnExpr,
@@ -960,13 +960,7 @@ class Writer {
         const from = this.analysis.resolve(other);
         referenced &&=
           from?.kind === 'table' &&
-          this.schema.foreignKeys.some(
-            (k) =>
-              same(k.fromTable, from.table) &&
-              same(k.fromColumn, from.column) &&
-              same(k.toTable, table.name) &&
-              same(k.toColumn, mine.name),
-          );
+          isKeyBetween(this.schema.foreignKeys, from, { table: table.name, column: mine.name });
       }
       if (keyColumns.size === 0) continue;
       const looked =
@@ -1664,18 +1658,7 @@ class Writer {
       const [inner, out] = same(x.table, outer) ? [y, x] : [x, y];
       if (ownTables.has(out.table.toLowerCase()) || !ownTables.has(inner.table.toLowerCase()))
         return false;
-      const key = this.schema.foreignKeys.some(
-        (k) =>
-          (same(k.fromTable, inner.table) &&
-            same(k.fromColumn, inner.column) &&
-            same(k.toTable, out.table) &&
-            same(k.toColumn, out.column)) ||
-          (same(k.fromTable, out.table) &&
-            same(k.fromColumn, out.column) &&
-            same(k.toTable, inner.table) &&
-            same(k.toColumn, inner.column)),
-      );
-      if (!key) return false;
+      if (!isKeyBetween(this.schema.foreignKeys, inner, out, true)) return false;
     }
     const elsewhere = [
       ...b.items.map((i) => i.expr),

@@ -1,4 +1,4 @@
-import type { ForeignKey, Schema } from '../schema/schema';
+import { type ForeignKey, isKeyBetween, type Schema } from '../schema/schema';
 import { type JoinKey, joinKeysOf, type SqlAnalysis } from '../sql/analyze';
 import type {
   Join,
@@ -930,16 +930,11 @@ class Compiler {
     if (frame.set || frame.source) return frame;
     const keys = [...this.index.schema.foreignKeys, ...this.joinHints.preferred];
     const isKey = (a: ColumnRef, b: ColumnRef) =>
-      keys.some(
-        (k) =>
-          (same(k.fromTable, a.table) &&
-            same(k.fromColumn, a.name) &&
-            same(k.toTable, b.table) &&
-            same(k.toColumn, b.name)) ||
-          (same(k.fromTable, b.table) &&
-            same(k.fromColumn, b.name) &&
-            same(k.toTable, a.table) &&
-            same(k.toColumn, a.name)),
+      isKeyBetween(
+        keys,
+        { table: a.table!, column: a.name },
+        { table: b.table!, column: b.name },
+        true,
       );
     const outer = new Set<string>();
     for (const c of frame.filters) {
