@@ -418,7 +418,7 @@ class Compiler {
     const finished = bound.select !== undefined && !bound.set;
     if (!finished) return clone(bound);
     const f = emptyFrame();
-    bound = withDistinctNames(bound);
+    bound = namedAsTable(bound);
     const query = this.toQuery(bound);
     f.source = {
       name: name.replace(/[^A-Za-z0-9_]/g, '_'),
@@ -1411,7 +1411,7 @@ type ColumnRef = Extract<SqlExpr, { k: 'column' }>;
  * (`select(…, injury_count)`) goes by that name, and two columns of one name (`channel.Name`,
  * `program.Name`) each get one of their own, `table_column`.
  */
-function withDistinctNames(f: Frame): Frame {
+function namedAsTable(f: Frame): Frame {
   if (!f.select) return f;
   const names = new Map([...f.named].map(([name, expr]) => [expr, name]));
   const count = new Map<string, number>();
