@@ -1,4 +1,4 @@
-import type { Join, SqlBody, SqlExpr, SqlQuery } from './ast';
+import type { FunctionExpr, Join, SqlBody, SqlExpr, SqlQuery } from './ast';
 
 /** Visits an expression tree (not into subqueries); `visit` returning false skips children. */
 export function walk(e: SqlExpr, visit: (e: SqlExpr) => boolean | undefined): void {
@@ -74,4 +74,26 @@ export function walkQuery(
   for (const c of q.with) walkQuery(c.query, visit, onJoin);
   onBody(q.body);
   for (const o of q.orderBy) onExpr(o.expr);
+}
+
+/** Names of SQL's aggregate functions (lower case). */
+export const AGGREGATE_NAMES = new Set([
+  'count',
+  'sum',
+  'avg',
+  'max',
+  'min',
+  'total',
+  'group_concat',
+]);
+
+/**
+ * An aggregate call (`count`, `sum`, …, `group_concat`), window or not. SQLite's `max(a, b)` and
+ * `min(a, b)` of two or more arguments are scalar functions, not aggregates.
+ */
+export function isAggregate(e: SqlExpr): e is FunctionExpr {
+  if (e.k !== 'function') return false;
+  const name = e.name.toLowerCase();
+  if (!AGGREGATE_NAMES.has(name)) return false;
+  return !((name === 'max' || name === 'min') && e.args.length > 1);
 }

@@ -12,7 +12,8 @@ import type {
   TableRef,
   WindowSpec,
 } from '../sql/ast';
-import { walk, walkQuery } from '../sql/walk';
+import { resolvePositions } from '../sql/positions';
+import { isAggregate, walk, walkQuery } from '../sql/walk';
 import { filterTextIsValue } from './to-sql';
 
 /** SR for a query, and the constructs it could only approximate. */
@@ -36,8 +37,6 @@ export interface SqlToSrResult {
    */
   rejoin: string[];
 }
-
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group_concat']);
 
 type TableName = Extract<TableRef, { k: 'table' }>;
 
@@ -138,7 +137,8 @@ function tableCopies(
  * or `.count()`. Subqueries become earlier steps (`tmp_resN`), simple aggregate subqueries
  * stay inline (`filter = max(t.c)`), as BAM writes them.
  */
-export function sqlToSr(query: SqlQuery, schema: Schema): SqlToSrResult {
+export function sqlToSr(written: SqlQuery, schema: Schema): SqlToSrResult {
+  const query = resolvePositions(written);
   const analysis = analyzeSql(query, schema);
   const writer = new Writer(analysis, schema);
   writer.outer = query.body.k === 'select' ? query.body : undefined;
@@ -779,7 +779,7 @@ class Writer {
     let aggregate = s.groupBy.length > 0 || s.having !== undefined;
     for (const i of s.items)
       walk(i.expr, (x) => {
-        if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase())) aggregate = true;
+        if (isAggregate(x)) aggregate = true;
         return !aggregate && x.k !== 'subquery';
       });
     if (aggregate) return undefined;
@@ -872,10 +872,7 @@ class Writer {
       (body.groupBy.length === 1 &&
         JSON.stringify(unnest(body.groupBy[0]!)) === JSON.stringify(unnest(item.expr))) ||
       (j.ref.query.limit?.k === 'literal' && j.ref.query.limit.value === '1') ||
-      (!body.groupBy.length &&
-        body.items.every(
-          (i) => i.expr.k === 'function' && AGGREGATES.has(i.expr.name.toLowerCase()),
-        ));
+      (!body.groupBy.length && body.items.every((i) => isAggregate(i.expr)));
     if (!unique)
       this.approximations.push('a join with a derived table (written as IN; duplicates dropped)');
     const query: SqlQuery = { ...j.ref.query, body: { ...body, items: [item] } };
@@ -997,7 +994,7 @@ class Writer {
         if (x.k !== 'function') return true;
         const kind = countKind(x);
         if (kind === 'conditional') conditional++;
-        else if (kind === undefined && AGGREGATES.has(x.name.toLowerCase())) other = true;
+        else if (kind === undefined && isAggregate(x)) other = true;
         return kind === undefined;
       });
     }
@@ -1259,7 +1256,7 @@ class Writer {
     const visit = (e: SqlExpr | undefined) => {
       if (!e) return;
       walk(e, (x) => {
-        if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase()) && !x.over) {
+        if (isAggregate(x) && !x.over) {
           const text = this.expr(x);
           if (!found.includes(text)) found.push(text);
           return false;
@@ -1585,7 +1582,7 @@ class Writer {
       b.items.length === 1
     ) {
       const e = b.items[0]!.expr;
-      if (e.k === 'function' && AGGREGATES.has(e.name.toLowerCase()) && !e.star && !e.over) {
+      if (isAggregate(e) && !e.star && !e.over) {
         return this.expr(e);
       }
     }
@@ -2013,7 +2010,7 @@ function isComputedValue(e: SqlExpr): boolean {
   if (u.k !== 'binary' || !['+', '-', '*', '/', '||', '%'].includes(u.op)) return false;
   let aggregate = false;
   walk(u, (x) => {
-    if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase())) aggregate = true;
+    if (isAggregate(x)) aggregate = true;
     if (x.k === 'subquery') aggregate = true;
     return !aggregate;
   });
@@ -2056,7 +2053,7 @@ function isOneRow(q: SqlQuery): boolean {
     let bare = false;
     walk(item.expr, (x) => {
       if (x.k === 'subquery') return false;
-      if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase()) && !x.over) {
+      if (isAggregate(x) && !x.over) {
         aggregate = true;
         return false;
       }

@@ -301,6 +301,11 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // `a.*` of a CTE, and a result's aggregate read by name from the result read as a table.
     'WITH a AS (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId), r AS (SELECT a.*, RANK() OVER (ORDER BY a.n DESC) AS rk FROM a) SELECT AlbumId, n FROM r WHERE rk <= 3',
     'WITH s AS (SELECT CustomerId, SUM(Total) AS spent FROM Invoice GROUP BY CustomerId), top AS (SELECT CustomerId, spent FROM s WHERE spent = (SELECT MAX(spent) FROM s)) SELECT c.LastName, ROUND(t.spent, 2) FROM top t JOIN Customer c ON c.CustomerId = t.CustomerId',
+    // SQLite's dialect: positions in GROUP BY / ORDER BY, USING, LIMIT m, n, the scalar
+    // max(a, b), group_concat's separator.
+    'SELECT g.Name, COUNT(*) FROM Track t JOIN Genre g USING (GenreId) GROUP BY 1 ORDER BY 2 DESC LIMIT 1, 3',
+    'SELECT Name, MAX(Milliseconds / 1000, Bytes / 100000) FROM Track WHERE AlbumId = 1',
+    "SELECT AlbumId, GROUP_CONCAT(Name, '; ') FROM Track WHERE AlbumId < 4 GROUP BY AlbumId",
   ];
 
   it('gives the same result for each query', async () => {

@@ -11,7 +11,7 @@ import type {
 } from '../sql/ast';
 import { SqlUnsupportedError } from '../sql/errors';
 import { printQuery } from '../sql/print';
-import { walk, walkQuery } from '../sql/walk';
+import { AGGREGATE_NAMES, isAggregate, walk, walkQuery } from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
 import { SrCompileError } from './errors';
 import { joinTree, outerFirst } from './joins';
@@ -85,9 +85,8 @@ const clone = (f: Frame): Frame => ({
   parent: f,
 });
 
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'max', 'min', 'total', 'group_concat']);
 const FUNCTIONS = new Set([
-  ...AGGREGATES,
+  ...AGGREGATE_NAMES,
   'abs',
   'round',
   'length',
@@ -358,7 +357,7 @@ class Compiler {
         if (x.kind === 'call') {
           const callee =
             x.callee.kind === 'member' || x.callee.kind === 'name' ? x.callee.name : '';
-          return !AGGREGATES.has(callee.toLowerCase());
+          return !AGGREGATE_NAMES.has(callee.toLowerCase());
         }
         if (x.kind !== 'member') return true;
         const qualified = `${x.object.kind === 'name' ? x.object.name : ''}.${x.name}`;
@@ -728,6 +727,11 @@ class Compiler {
       if (fn !== 'COUNT') this.fail(`${fn.toLowerCase()}() needs a column`);
       return countStar();
     }
+    if (rest.length > 1 && !rest.some((a) => a.name) && fn !== 'COUNT') {
+      // SQLite's scalar `max(a, b)` / `min(a, b)`, and `group_concat(x, ', ')` with its separator.
+      const out = rest.map((a) => this.expr(a.value, f));
+      return { k: 'function', name: fn, args: out, distinct: false, star: false };
+    }
     const first = rest[0]!.value;
     if (
       first.kind === 'call' &&
@@ -899,7 +903,7 @@ class Compiler {
     if (
       e.kind === 'call' &&
       e.callee.kind === 'name' &&
-      AGGREGATES.has(e.callee.name.toLowerCase())
+      AGGREGATE_NAMES.has(e.callee.name.toLowerCase())
     ) {
       // `filter = max(total)` of a name the frame gives: the aggregate over the frame's rows
       // as they are before this filter (GPT-4o's `WHERE total > (SELECT AVG(total) FROM cte)`).
@@ -1188,7 +1192,7 @@ class Compiler {
     }
     const windowed = this.windowCall(name, args, f);
     if (windowed) return windowed;
-    if (AGGREGATES.has(name) || name === 'mean') {
+    if (AGGREGATE_NAMES.has(name) || name === 'mean') {
       const fn = name === 'mean' ? 'AVG' : name.toUpperCase();
       return this.aggregateCall(fn, args, f ?? emptyFrame());
     }
@@ -1212,9 +1216,10 @@ class Compiler {
         ? /^(partition|by|over)$/i.test(a.name)
         : a.value.kind === 'name' && /^(desc|asc)$/i.test(a.value.name);
     const extra = args.filter(isWindowArg);
-    if (!extra.length || !(WINDOW_FUNCTIONS.has(name) || AGGREGATES.has(name))) return undefined;
+    if (!extra.length || !(WINDOW_FUNCTIONS.has(name) || AGGREGATE_NAMES.has(name)))
+      return undefined;
     const rest = args.filter((a) => !isWindowArg(a));
-    const base = AGGREGATES.has(name)
+    const base = AGGREGATE_NAMES.has(name)
       ? this.aggregateCall(name.toUpperCase(), rest, f ?? emptyFrame())
       : ({
           k: 'function',
@@ -1446,7 +1451,7 @@ function readsRowsBesideGroup(cond: SqlExpr, f: Frame): boolean {
       return false;
     }
     if (x.k === 'subquery' || keys.has(JSON.stringify(x))) return false;
-    if (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase())) return false;
+    if (isAggregate(x)) return false;
     if (x.k === 'column') readsRow = true;
     return true;
   });
@@ -1513,7 +1518,7 @@ function mapAggregates(e: SqlExpr, f: (agg: SqlExpr) => SqlExpr): SqlExpr {
   const map = (x: SqlExpr): SqlExpr => mapAggregates(x, f);
   switch (e.k) {
     case 'function':
-      if (AGGREGATES.has(e.name.toLowerCase()) && !e.over) return f(e);
+      if (isAggregate(e) && !e.over) return f(e);
       return { ...e, args: e.args.map(map) };
     case 'binary':
       return { ...e, left: map(e.left), right: map(e.right) };
@@ -1544,12 +1549,7 @@ function mapAggregates(e: SqlExpr, f: (agg: SqlExpr) => SqlExpr): SqlExpr {
 function readsRows(e: SqlExpr): boolean {
   let reads = false;
   walk(e, (x) => {
-    if (
-      x.k === 'column' ||
-      x.k === 'star' ||
-      (x.k === 'function' && AGGREGATES.has(x.name.toLowerCase()))
-    )
-      reads = true;
+    if (x.k === 'column' || x.k === 'star' || isAggregate(x)) reads = true;
     return !reads;
   });
   return reads;
