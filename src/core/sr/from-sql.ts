@@ -333,7 +333,11 @@ class Writer {
       this.cteQueries.set(cte.name.toLowerCase(), cte.query);
     }
     if (q.body.k === 'select') return this.select(q.body, q, target);
+    // `… AS event_date UNION ALL … ORDER BY event_date`: the names the ORDER BY reads stay.
+    const saved = this.keepAliases;
+    if (q.orderBy.some((o) => readsOutputName(o.expr, q.body))) this.keepAliases = true;
     const body = this.body(q.body);
+    this.keepAliases = saved;
     let tail = '';
     if (q.orderBy.length) tail += this.orderBy(q);
     if (q.limit) tail += this.limit(q);
@@ -1480,7 +1484,7 @@ class Writer {
           return { element, filter: srString(`${op} ${text}`) };
         }
         if (r.k === 'subquery') {
-          const value = this.subqueryValue(r.query);
+          const value = this.subqueryValue(r.query, true, true);
           if (op === '=') return { element, filter: value };
           return { element, filter: `'${op} ${value}'` };
         }
@@ -1567,7 +1571,7 @@ class Writer {
    * whole value (`filter = max(t.c)`, BAM's form, compiled back as a subquery), else a
    * `tmp_res` step.
    */
-  private subqueryValue(q: SqlQuery, inline = true, exists = false): string {
+  private subqueryValue(q: SqlQuery, inline = true, outerRow = false): string {
     const b = q.body;
     if (
       inline &&
@@ -1611,9 +1615,9 @@ class Writer {
         return this.scalarValue(this.scalarSources.get(cte) ?? source, b.items[0]!.expr.name);
       }
     }
-    // Inside EXISTS, a correlation on a key to a table the subquery does not read compiles
-    // back as it was (see `correlated` in to-sql.ts).
-    if (this.isCorrelated(q) && !(exists && this.correlatedOnKeys(q)))
+    // Inside EXISTS and as a value, a correlation on a key to a table the subquery does not
+    // read compiles back as it was (see `correlated` in to-sql.ts); inside IN it does not.
+    if (this.isCorrelated(q) && !(outerRow && this.correlatedOnEqualities(q)))
       this.lose('a correlated subquery');
     const v = this.nextTmp();
     const value = this.query(q, v);
@@ -1622,10 +1626,10 @@ class Writer {
   }
 
   /**
-   * True when a subquery reads the outer query only in WHERE conditions `inner.k = outer.k` on a
-   * foreign key, each outer table one the subquery does not read itself.
+   * True when a subquery reads the outer query only in WHERE conditions `inner.k = outer.k`,
+   * each outer table one the subquery does not read itself.
    */
-  private correlatedOnKeys(q: SqlQuery): boolean {
+  private correlatedOnEqualities(q: SqlQuery): boolean {
     const b = q.body;
     if (b.k !== 'select' || q.with.length || !b.where) return false;
     const refs = [b.from, ...b.joins.map((j) => j.ref)];
@@ -1655,7 +1659,6 @@ class Writer {
       const [inner, out] = same(x.table, outer) ? [y, x] : [x, y];
       if (ownTables.has(out.table.toLowerCase()) || !ownTables.has(inner.table.toLowerCase()))
         return false;
-      if (!isKeyBetween(this.schema.foreignKeys, inner, out, true)) return false;
     }
     const elsewhere = [
       ...b.items.map((i) => i.expr),
@@ -1761,7 +1764,7 @@ class Writer {
         return `${e.not ? 'not ' : ''}exists(${this.subqueryValue(e.query, true, true)})`;
       case 'subquery':
         // Inside an expression an inline `max(t.c)` would read the outer rows: always a step.
-        return this.subqueryValue(e.query, false);
+        return this.subqueryValue(e.query, false, true);
       case 'unsupported':
         if (e.what.startsWith(RAW_SR)) return e.what.slice(RAW_SR.length);
         this.lose(e.what);
@@ -2043,6 +2046,19 @@ function readOutsideOn(
 }
 
 /** A query that yields one row: `LIMIT 1`, or a select of aggregates only with no GROUP BY. */
+/** True when `e` reads a column by a name the first query of a set operation gives it. */
+function readsOutputName(e: SqlExpr, b: SqlBody): boolean {
+  let first = b;
+  while (first.k !== 'select') first = first.k === 'set' ? first.left : first.query.body;
+  const names = new Set(first.items.flatMap((i) => (i.alias ? [i.alias.toLowerCase()] : [])));
+  let found = false;
+  walk(e, (x) => {
+    if (x.k === 'column' && !x.table && names.has(x.name.toLowerCase())) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function isOneRow(q: SqlQuery): boolean {
   const b = q.body;
   const limit = q.limit && unnest(q.limit);

@@ -306,6 +306,14 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT g.Name, COUNT(*) FROM Track t JOIN Genre g USING (GenreId) GROUP BY 1 ORDER BY 2 DESC LIMIT 1, 3',
     'SELECT Name, MAX(Milliseconds / 1000, Bytes / 100000) FROM Track WHERE AlbumId = 1',
     "SELECT AlbumId, GROUP_CONCAT(Name, '; ') FROM Track WHERE AlbumId < 4 GROUP BY AlbumId",
+    // Correlated subqueries as values, and on columns that are not a declared key.
+    'SELECT ar.Name, (SELECT COUNT(*) FROM Album al WHERE al.ArtistId = ar.ArtistId) FROM Artist ar WHERE ar.ArtistId < 10',
+    'SELECT a.Title FROM Album a WHERE a.AlbumId < 20 AND 12 < (SELECT COUNT(*) FROM Track t WHERE t.AlbumId = a.AlbumId)',
+    'SELECT c.LastName FROM Customer c WHERE EXISTS (SELECT 1 FROM Employee e WHERE e.City = c.City)',
+    // A set operation's result by the names its first query gives: ordered, grouped, joined.
+    "SELECT 'artist' AS kind, Name AS label FROM Artist WHERE ArtistId < 4 UNION ALL SELECT 'genre', Name FROM Genre WHERE GenreId < 4 ORDER BY label",
+    'SELECT place, COUNT(*) FROM (SELECT City AS place FROM Customer UNION ALL SELECT City FROM Employee) GROUP BY place ORDER BY 2 DESC, 1 LIMIT 5',
+    'SELECT e.LastName, t.n FROM Employee e JOIN (SELECT rep, COUNT(*) AS n FROM (SELECT SupportRepId AS rep FROM Customer UNION ALL SELECT ReportsTo FROM Employee) GROUP BY rep) t ON t.rep = e.EmployeeId',
   ];
 
   it('gives the same result for each query', async () => {

@@ -1,4 +1,4 @@
-import { type ForeignKey, isKeyBetween, type Schema } from '../schema/schema';
+import type { ForeignKey, Schema } from '../schema/schema';
 import { type JoinKey, joinKeysOf, type SqlAnalysis } from '../sql/analyze';
 import type {
   Join,
@@ -117,6 +117,27 @@ const FUNCTIONS = new Set([
   'current_timestamp',
   'current_date',
   'current_time',
+  // More of SQLite's core and math functions.
+  'char',
+  'unicode',
+  'hex',
+  'quote',
+  'printf',
+  'format',
+  'concat',
+  'concat_ws',
+  'sign',
+  'unixepoch',
+  'pow',
+  'exp',
+  'ln',
+  'log',
+  'log10',
+  'log2',
+  'mod',
+  'pi',
+  'ceiling',
+  'trunc',
 ]);
 const WINDOW_FUNCTIONS = new Set([
   'rank',
@@ -454,6 +475,18 @@ class Compiler {
       if (grouped.kind !== 'frame') this.fail('a grouping of a grouping it cannot compile');
       return this.method(grouped.frame, name, args);
     }
+    // A set operation's result grouped (`tmp_res1 = a.union(b, all = True)`, then
+    // `tmp_res1.groupby(place)`) is a table of its own, its columns named by the first query's.
+    if (input.set && /^(groupby|group_by)$/.test(name)) {
+      const table = emptyFrame();
+      table.source = {
+        name: 'combined',
+        query: this.toQuery(input),
+        columns: outputNames(input),
+        origins: outputOrigins(input),
+      };
+      return this.method(table, name, args);
+    }
     const f = clone(input);
     const kw = (n: string) => args.find((a) => a.name?.toLowerCase() === n)?.value;
     const positional = args.filter((a) => !a.name).map((a) => a.value);
@@ -787,9 +820,6 @@ class Compiler {
     }
     if (filter.kind === 'list')
       return { k: 'in', expr: left, list: filter.items.map((x) => this.expr(x, f)), not: false };
-    const frame = this.frameOf(filter, f);
-    if (frame)
-      return { k: 'binary', op: '=', left, right: { k: 'subquery', query: this.toQuery(frame) } };
     return { k: 'binary', op: '=', left, right: this.valueExpr(filter, f) };
   }
 
@@ -898,6 +928,10 @@ class Compiler {
 
   /** A comparison value: subqueries for frames and for aggregates over columns. */
   private valueExpr(e: SrExpr, f: Frame): SqlExpr {
+    // A step correlated with the outer row (see `correlated`) is read as it is, not as a table.
+    const bound = e.kind === 'name' ? this.env.get(e.name.toLowerCase()) : undefined;
+    const outerRow = bound && this.correlated(bound);
+    if (outerRow && outerRow !== bound) return { k: 'subquery', query: this.toQuery(outerRow) };
     const frame = this.frameOf(e, f);
     if (frame) return { k: 'subquery', query: this.toQuery(frame) };
     if (
@@ -924,28 +958,21 @@ class Compiler {
   }
 
   /**
-   * A frame run inside EXISTS whose filter equates a column with another table's on a key
-   * between them (`where(element = orders.customer_id, filter = customers.id)`), the other
-   * table read nowhere else: that filter reads the outer query's row (a correlated subquery),
-   * so the other table is not joined inside. Joined inside, the filter would only repeat the
-   * join and EXISTS would hold for every outer row.
+   * A frame run inside EXISTS or read as a value whose filter equates a column with another
+   * table's (`where(element = orders.customer_id, filter = customers.id)`), the other table read
+   * nowhere else in it: that filter reads the outer query's row (a correlated subquery), so the
+   * other table is not joined inside. Joined inside, the filter would only repeat the join, and
+   * EXISTS would hold for every outer row (a count would count every row). The equality need not
+   * be on a declared key: schemas without keys correlate the same way.
    */
   private correlated(frame: Frame): Frame {
     if (frame.set || frame.source) return frame;
-    const keys = [...this.index.schema.foreignKeys, ...this.joinHints.preferred];
-    const isKey = (a: ColumnRef, b: ColumnRef) =>
-      isKeyBetween(
-        keys,
-        { table: a.table!, column: a.name },
-        { table: b.table!, column: b.name },
-        true,
-      );
     const outer = new Set<string>();
     for (const c of frame.filters) {
       if (c.k !== 'binary' || c.op !== '=' || c.left.k !== 'column' || c.right.k !== 'column')
         continue;
       const [a, b] = [c.left, c.right];
-      if (!a.table || !b.table || same(a.table, b.table) || !isKey(a, b)) continue;
+      if (!a.table || !b.table || same(a.table, b.table)) continue;
       const others = [
         ...frame.filters.filter((x) => x !== c),
         ...frame.groupBy,
@@ -1060,8 +1087,11 @@ class Compiler {
     if (named) return named;
     const fromSource = f?.source?.columns?.find((c) => c.toLowerCase() === lower);
     if (fromSource) return { k: 'column', table: f!.source!.name, name: fromSource };
+    // A result column of a set operation (`union(…).orderby(by = event_date)`), by its name.
+    const fromSet = f?.set && outputNames(f)?.find((c) => c.toLowerCase() === lower);
+    if (fromSet) return { k: 'column', name: fromSet };
     const bound = this.env.get(lower);
-    if (bound) return { k: 'subquery', query: this.toQuery(bound) };
+    if (bound) return { k: 'subquery', query: this.toQuery(this.correlated(bound)) };
     const tables = this.index.columns.get(lower);
     if (tables?.length) {
       const table =
@@ -1348,6 +1378,25 @@ class Compiler {
   /** The joins that reach schema table `t` from a derived table, through a column it passes on. */
   private joinToSource(source: NonNullable<Frame['source']>, t: string) {
     const origins = [...(source.origins ?? new Map())];
+    // A column passed on that references t (`Problems.reported_by_staff_id` for Staff): joined on
+    // it directly, not on another key of its table (Problems.closure_authorised_by_staff_id).
+    for (const [, origin] of origins) {
+      const key = [...this.index.schema.foreignKeys, ...this.joinHints.preferred].find(
+        (k) =>
+          same(k.fromTable, origin.table) &&
+          same(k.fromColumn, origin.column) &&
+          same(k.toTable, t),
+      );
+      if (!key) continue;
+      const on: SqlExpr = {
+        k: 'binary',
+        op: '=',
+        left: { k: 'column', table: source.name, name: origin.name },
+        right: { k: 'column', table: t, name: key.toColumn },
+      };
+      const join: Join = { kind: 'INNER', ref: { k: 'table', name: t }, on };
+      return [join];
+    }
     let best: Join[] | undefined;
     for (const [, origin] of origins) {
       if (origin.table === t) continue;
@@ -1408,8 +1457,6 @@ class Compiler {
     return [{ expr: { k: 'star' } }];
   }
 }
-
-type ColumnRef = Extract<SqlExpr, { k: 'column' }>;
 
 /**
  * A finished frame read as a table: an aggregate selected by the name the frame gave it
@@ -1558,6 +1605,8 @@ function readsRows(e: SqlExpr): boolean {
 /** Names of a frame's result columns (aliases, column names), as a derived table exposes them. */
 function outputNames(f: Frame): string[] | undefined {
   if (f.set) return outputNames(f.set.left);
+  // An earlier result read as it is: its columns.
+  if (!f.select && !f.groupBy.length && !f.aggregates.length && f.source) return f.source.columns;
   const items =
     f.select ?? [...f.groupBy, ...f.aggregates].map((expr) => ({ expr, alias: undefined }));
   if (!items.length) return undefined;
@@ -1573,6 +1622,8 @@ function outputNames(f: Frame): string[] | undefined {
 /** Result columns of a frame that pass a schema column through (see Frame.source.origins). */
 function outputOrigins(f: Frame): Map<string, { table: string; column: string; name: string }> {
   if (f.set) return outputOrigins(f.set.left);
+  if (!f.select && !f.groupBy.length && !f.aggregates.length && f.source?.origins)
+    return f.source.origins;
   const out = new Map<string, { table: string; column: string; name: string }>();
   const items = f.select ?? f.groupBy.map((expr) => ({ expr, alias: undefined }));
   for (const item of items) {
