@@ -314,6 +314,9 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     "SELECT 'artist' AS kind, Name AS label FROM Artist WHERE ArtistId < 4 UNION ALL SELECT 'genre', Name FROM Genre WHERE GenreId < 4 ORDER BY label",
     'SELECT place, COUNT(*) FROM (SELECT City AS place FROM Customer UNION ALL SELECT City FROM Employee) GROUP BY place ORDER BY 2 DESC, 1 LIMIT 5',
     'SELECT e.LastName, t.n FROM Employee e JOIN (SELECT rep, COUNT(*) AS n FROM (SELECT SupportRepId AS rep FROM Customer UNION ALL SELECT ReportsTo FROM Employee) GROUP BY rep) t ON t.rep = e.EmployeeId',
+    // A grouping's results grouped again by some of its keys, or by all of them.
+    "WITH y AS (SELECT strftime('%Y', InvoiceDate) AS yr, CustomerId, SUM(Total) AS t FROM Invoice GROUP BY yr, CustomerId) SELECT CustomerId, MAX(t) FROM y GROUP BY CustomerId ORDER BY 2 DESC, 1 LIMIT 5",
+    'WITH n AS (SELECT City, Country, COUNT(*) AS k FROM (SELECT City, Country FROM Customer UNION ALL SELECT City, Country FROM Employee) GROUP BY City, Country) SELECT City, Country, SUM(k) AS total FROM n GROUP BY City, Country ORDER BY total DESC, City LIMIT 3',
   ];
 
   it('gives the same result for each query', async () => {

@@ -524,18 +524,10 @@ class Compiler {
         const keys = positional.flatMap((a) => (a.kind === 'list' ? a.items : [a]));
         const by = kw('by');
         if (by) keys.push(...(by.kind === 'list' ? by.items : [by]));
-        // Grouped again by other keys: kept in case the next step reads the first grouping's
-        // aggregates (see `method`).
-        if (f.groupBy.length && !f.select && f.aggregates.length > 0) {
-          const same = new Set(f.groupBy.map((e) => JSON.stringify(e)));
-          const trial = clone(f);
-          const other = this.trial(() =>
-            keys.some(
-              (k) => !same.has(JSON.stringify(this.expr(k.kind === 'alias' ? k.expr : k, trial))),
-            ),
-          );
-          if (other) f.regrouped = { from: clone(input), args };
-        }
+        // Grouped again (by other keys or the same): kept in case the next step reads the first
+        // grouping's aggregates (see `method`).
+        if (f.groupBy.length && !f.select && f.aggregates.length > 0)
+          f.regrouped = { from: clone(input), args };
         // A computed key may be named (`groupby(substr(t.d, 1, 4) as year)`) for later steps.
         f.groupBy = keys.map((k) => {
           const expr = this.expr(k.kind === 'alias' ? k.expr : k, f);
