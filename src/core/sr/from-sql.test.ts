@@ -274,6 +274,51 @@ describe('sqlToSr (BAM style)', () => {
     ]);
   });
 
+  it('notes tables no condition links to the rest, and joins that change rows through others', () => {
+    const three: Schema = {
+      ...schema,
+      tables: [
+        ...schema.tables,
+        {
+          name: 'items',
+          columns: [
+            { name: 'id', type: 'INTEGER' },
+            { name: 'order_id', type: 'INTEGER' },
+            { name: 'price', type: 'REAL' },
+          ],
+          primaryKey: ['id'],
+        },
+      ],
+      foreignKeys: [
+        ...schema.foreignKeys,
+        { fromTable: 'items', fromColumn: 'order_id', toTable: 'orders', toColumn: 'id' },
+      ],
+    };
+    const read = (sql: string) => sqlToSr(parseSql(sql), three);
+    // The table in FROM is the one left out: every customer with every priced item.
+    expect(
+      read('SELECT c.name FROM customers c, orders o, items i WHERE i.order_id = o.id').lossy,
+    ).toEqual(['a join of customers without a condition (every row with every row)']);
+    // Linked through another table, nothing is lost.
+    expect(
+      read(
+        'SELECT c.name FROM customers c, orders o, items i WHERE i.order_id = o.id AND o.customer_id = c.id',
+      ).lossy,
+    ).toEqual([]);
+    expect(
+      read(
+        'SELECT c.name FROM customers c JOIN orders o JOIN items i ON i.order_id = o.id AND o.customer_id = c.id',
+      ).lossy,
+    ).toEqual([]);
+    // Customers once per item of theirs: orders lies between, named nowhere, and is joined
+    // again too (it reaches items).
+    const chained = read(
+      'SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id JOIN items i ON i.order_id = o.id',
+    );
+    expect(chained.rejoin).toEqual(['orders', 'items']);
+    expect(chained.lossy).toEqual([]);
+  });
+
   it('follows BAM in ranges, alternatives, IN lists, years, ordering and names', () => {
     // A range on one column is one step; alternatives of several conditions become frames.
     expect(sr('SELECT name FROM customers WHERE id > 1 AND id < 9')).toBe(

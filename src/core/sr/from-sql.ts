@@ -101,21 +101,6 @@ function columnEquality(c: SqlExpr, throughCasts = false): [ColumnExpr, ColumnEx
   return l.k === 'column' && r.k === 'column' ? [l, r] : undefined;
 }
 
-/**
- * True when a WHERE condition equates a column of `ref` with a column of another table (or
- * one of unknown table): the join is written in the WHERE (`FROM a, b WHERE a.k = b.k`).
- */
-function linkedByWhere(s: SqlSelect, ref: TableName): boolean {
-  const mine = (ref.alias ?? ref.name).toLowerCase();
-  return (s.where ? conjuncts(s.where) : []).some((c) => {
-    const [l, r] = columnEquality(c) ?? [];
-    if (!l || !r) return false;
-    const [lt, rt] = [l.table?.toLowerCase(), r.table?.toLowerCase()];
-    if (!lt || !rt) return true;
-    return lt !== rt && (lt === mine || rt === mine);
-  });
-}
-
 /** The table references of a SELECT's FROM and joins by table (lower case), in order. */
 function tableCopies(
   s: SqlSelect,
@@ -572,19 +557,13 @@ class Writer {
         `${refs.length} copies of ${refs[0]!.name} (${names}), ${refs.length === 2 ? 'both' : 'all'} named ${refs[0]!.name}`,
       );
     }
+    // SR joins tables by their keys: it cannot say "every row with every row".
+    const kept = (r: TableRef) => sources.includes(r) && !values.has(r) && !isCte(r);
+    for (const r of this.unlinked(s, kept))
+      this.lose(`a join of ${r.name} without a condition (every row with every row)`);
     for (const j of s.joins) {
       if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref))
         this.lose('a join with a derived table');
-      // SR joins tables by their keys: it cannot say "every row with every row".
-      if (
-        j.ref.k === 'table' &&
-        !isCte(j.ref) &&
-        !j.on &&
-        !this.conditionMoved.has(j) &&
-        !j.using?.length &&
-        !linkedByWhere(s, j.ref)
-      )
-        this.lose(`a join of ${j.ref.name} without a condition (every row with every row)`);
       // A LEFT JOIN comes back from the SQL's own join keys (see deterministicFinalSql).
       if (j.kind === 'LEFT') this.approximations.push('LEFT JOIN (written as a plain join)');
       if (j.kind === 'RIGHT' || j.kind === 'FULL')
@@ -911,13 +890,8 @@ class Writer {
           if (x.k === 'function' && x.name.toLowerCase() === 'count' && x.star) countsStar = true;
           return !countsStar;
         });
-    const out: string[] = [];
-    for (const r of tables) {
+    const readerOf = (r: TableName) => {
       const lower = r.name.toLowerCase();
-      if (tables.filter((t) => t.name.toLowerCase() === lower).length > 1) continue;
-      if (countsStar && this.countTable?.toLowerCase() === lower) continue;
-      const table = this.schema.tables.find((t) => t.name.toLowerCase() === lower);
-      if (!table) continue;
       const name = (r.alias ?? r.name).toLowerCase();
       const ofR = (x: SqlExpr): x is ColumnExpr => {
         if (x.k !== 'column') return false;
@@ -944,9 +918,32 @@ class Writer {
           });
         return hit;
       });
-      const join = readingOns[0];
-      if (readingOns.length !== 1 || join!.kind !== 'INNER' || !join!.on) continue;
-      if (readOutsideOn(s, q, join!, reads)) continue;
+      return { ofR, reads, readingOns };
+    };
+    const named = (t: TableName) => readOutsideOn(s, q, undefined, readerOf(t).reads);
+    const out: string[] = [];
+    for (const r of tables) {
+      const lower = r.name.toLowerCase();
+      if (tables.filter((t) => t.name.toLowerCase() === lower).length > 1) continue;
+      if (countsStar && this.countTable?.toLowerCase() === lower) continue;
+      const table = this.schema.tables.find((t) => t.name.toLowerCase() === lower);
+      if (!table) continue;
+      const { ofR, reads, readingOns } = readerOf(r);
+      let join = readingOns[0];
+      if (readingOns.length > 1) {
+        // Between two tables (`event ← news_report → journalist`, only the event named): judged
+        // by its join towards the tables the trajectory names.
+        if (named(r)) continue;
+        const all = [s.from, ...s.joins.map((x) => x.ref)];
+        const towards = readingOns.filter((j) =>
+          all.some(
+            (x) => x?.k === 'table' && x !== r && readerOf(x).readingOns.includes(j) && named(x),
+          ),
+        );
+        if (towards.length !== 1) continue;
+        join = towards[0];
+      } else if (readingOns.length !== 1 || readOutsideOn(s, q, join!, reads)) continue;
+      if (join!.kind !== 'INNER' || !join!.on) continue;
       const keyColumns = new Set<string>();
       // A lookup keeps every row only along a foreign key to this table (else a row may have
       // nothing to look up: `JOIN Statements s ON s.Statement_ID = d.Document_ID`).
@@ -971,6 +968,62 @@ class Writer {
       if (!looked) out.push(table.name);
     }
     return out;
+  }
+
+  /**
+   * The schema tables of the FROM clause (those `kept` says) that no condition links, directly
+   * or through others, to the largest linked group (`FROM a, b, c WHERE b.k = c.k` leaves `a`;
+   * `JOIN s` without `ON` leaves `s`): each of their rows is paired with every row of the rest.
+   */
+  private unlinked(s: SqlSelect, kept: (r: TableRef) => boolean): TableName[] {
+    const refs = [s.from, ...s.joins.map((j) => j.ref)].filter(
+      (r): r is TableRef => r !== undefined,
+    );
+    if (refs.length < 2) return [];
+    const parent = refs.map((_, i) => i);
+    const find = (i: number): number => {
+      let root = i;
+      while (parent[root] !== root) root = parent[root]!;
+      return root;
+    };
+    const link = (a: number, b: number) => {
+      parent[find(a)] = find(b);
+    };
+    const indexOf = (c: ColumnExpr): number => {
+      if (c.table) {
+        const q = c.table.toLowerCase();
+        return refs.findIndex(
+          (r) => (r.alias ?? (r.k === 'table' ? r.name : '')).toLowerCase() === q,
+        );
+      }
+      const res = this.analysis.resolve(c);
+      if (res?.kind !== 'table') return -1;
+      const hits = refs.flatMap((r, i) => (r.k === 'table' && same(r.name, res.table) ? [i] : []));
+      return hits.length === 1 ? hits[0]! : -1;
+    };
+    const conds = [...s.joins.map((j) => j.on), s.where].flatMap((e) => (e ? conjuncts(e) : []));
+    for (const c of conds) {
+      const read = new Set<number>();
+      walk(c, (x) => {
+        if (x.k === 'column') read.add(indexOf(x));
+        return x.k !== 'subquery' && x.k !== 'exists';
+      });
+      read.delete(-1);
+      const [first, ...rest] = [...read];
+      for (const i of rest) link(first!, i);
+    }
+    // `JOIN t USING (k)` and NATURAL JOIN link t to what comes before it.
+    for (const j of s.joins) {
+      const i = refs.indexOf(j.ref);
+      if (i > 0 && (j.using?.length || j.natural)) link(i, 0);
+    }
+    // Of equally large groups, the one read first.
+    const size = new Map<number, number>();
+    for (let i = 0; i < refs.length; i++) size.set(find(i), (size.get(find(i)) ?? 0) + 1);
+    let largest = find(0);
+    for (let i = 0; i < refs.length; i++)
+      if (size.get(find(i))! > size.get(largest)!) largest = find(i);
+    return refs.filter((r, i): r is TableName => r.k === 'table' && kept(r) && find(i) !== largest);
   }
 
   /** Later steps read a CTE's lone `COUNT(*) AS n`, written `.count()`, as `count` (BAM's name). */
@@ -2020,11 +2073,14 @@ function isComputedValue(e: SqlExpr): boolean {
   return !aggregate;
 }
 
-/** True when `reads` holds for some part of the select other than join `j`'s ON condition. */
+/**
+ * True when `reads` holds for some part of the select other than join `j`'s ON condition (other
+ * than every ON, without `j`).
+ */
 function readOutsideOn(
   s: SqlSelect,
   q: SqlQuery | undefined,
-  j: SqlSelect['joins'][number],
+  j: SqlSelect['joins'][number] | undefined,
   reads: (x: SqlExpr) => boolean,
 ): boolean {
   const parts = [
@@ -2033,7 +2089,8 @@ function readOutsideOn(
     ...s.groupBy,
     s.having,
     ...(q?.orderBy ?? []).map((o) => o.expr),
-    ...s.joins.filter((other) => other !== j).map((other) => other.on),
+    // Without a join: outside every ON.
+    ...(j ? s.joins.filter((other) => other !== j).map((other) => other.on) : []),
   ];
   let found = false;
   for (const e of parts)

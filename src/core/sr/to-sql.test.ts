@@ -172,6 +172,17 @@ describe('srToSql', () => {
     expect(rows(result.sql)).toEqual(rows(sql));
   });
 
+  it('joins again, from the SQL’s keys, tables joined only for what they do to the rows', () => {
+    // Each stadium once per singer of a concert there: concert and singer_in_concert are
+    // named nowhere in the trajectory, the second reached only through the first.
+    const sql =
+      'SELECT T1.Name FROM stadium AS T1 JOIN concert AS T2 ON T1.Stadium_ID = T2.Stadium_ID JOIN singer_in_concert AS T3 ON T2.concert_ID = T3.concert_ID';
+    expect(rows(sql).length).toBeGreaterThan(rows('SELECT Name FROM stadium').length);
+    const kept = roundtrip(sql, schema, rows, { keepJoins: true });
+    expect(kept.sql).toContain('singer_in_concert');
+    expect(kept.match).toBe(true);
+  });
+
   it('reports what it cannot compile, naming the step', () => {
     const result = srToSql(
       "df1 = df.where(element = singer.Age, filter = '> 30')\nres = df1.pivot(singer.Name)",

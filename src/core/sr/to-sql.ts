@@ -1350,19 +1350,27 @@ class Compiler {
     return [tables[first]!, ...tables.filter((_, i) => i !== first)];
   }
 
-  /** The `rejoin` tables not among `tables` that one of the join keys links to one of them. */
+  /**
+   * The `rejoin` tables not among `tables` that the join keys link to one of them, directly or
+   * through other `rejoin` tables (`Customers ← Customer_Policies ← Claims`).
+   */
   private rejoined(tables: readonly string[]): string[] {
-    const has = (t: string) => tables.some((x) => x.toLowerCase() === t.toLowerCase());
     const out: string[] = [];
-    for (const t of this.rejoin) {
-      if (has(t) || out.includes(t)) continue;
-      const linked = this.joinHints.preferred.some(
-        (k) =>
-          (k.fromTable.toLowerCase() === t.toLowerCase() && has(k.toTable)) ||
-          (k.toTable.toLowerCase() === t.toLowerCase() && has(k.fromTable)),
-      );
-      const table = this.index.schema.tables.find((x) => x.name.toLowerCase() === t.toLowerCase());
-      if (linked && table) out.push(table.name);
+    const has = (t: string) => [...tables, ...out].some((x) => same(x, t));
+    for (let added = true; added; ) {
+      added = false;
+      for (const t of this.rejoin) {
+        if (has(t)) continue;
+        const linked = this.joinHints.preferred.some(
+          (k) =>
+            (same(k.fromTable, t) && has(k.toTable)) || (same(k.toTable, t) && has(k.fromTable)),
+        );
+        const table = this.index.schema.tables.find((x) => same(x.name, t));
+        if (linked && table) {
+          out.push(table.name);
+          added = true;
+        }
+      }
     }
     return out;
   }
