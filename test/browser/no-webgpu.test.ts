@@ -108,6 +108,13 @@ describe('browser: without WebGPU', () => {
       "'Rock' never occurs in Artist.Name; it occurs in Genre.Name",
     );
 
+    // A join on columns no foreign key links, where the schema declares one: the key meant.
+    await editor.fill('SELECT a.Name FROM Artist a JOIN Album b ON a.ArtistId = b.AlbumId');
+    await check.getByTestId('sql-joins').waitFor();
+    expect(await check.getByTestId('sql-joins').textContent()).toContain(
+      "on columns no foreign key links; the schema's key is Album.ArtistId → Artist.ArtistId",
+    );
+
     // A syntax error says so, and nothing is checked.
     await editor.fill('SELECT Name FROM Artist WHERE');
     await check.getByTestId('sql-syntax').waitFor();

@@ -1,5 +1,5 @@
-import type { Schema } from '../schema/schema';
-import { analyzeSql, type SchemaProblem, type SqlAnalysis } from './analyze';
+import { isKeyBetween, type Schema } from '../schema/schema';
+import { analyzeSql, joinKeysOf, type SchemaProblem, type SqlAnalysis } from './analyze';
 import type { SqlExpr, SqlQuery } from './ast';
 import { parseSql } from './parse';
 import { quoteName } from './print';
@@ -191,4 +191,34 @@ export function* valueHintSearch(
         : `'${l.value}' never occurs in ${where}`,
     };
   });
+}
+
+/**
+ * Joins on columns no foreign key links, between two tables the schema does declare a key
+ * between (`company.Company_ID = station_company.Station_ID` where the key is
+ * `station_company.Company_ID → company.Company_ID`): a wrong key is among the commonest
+ * mistakes of generated SQL. Tables with no declared key between them are not judged.
+ */
+export function offKeyJoins(analysis: SqlAnalysis, schema: Schema): string[] {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const out: string[] = [];
+  for (const k of joinKeysOf(analysis)) {
+    const from = { table: k.fromTable, column: k.fromColumn };
+    const to = { table: k.toTable, column: k.toColumn };
+    if (isKeyBetween(schema.foreignKeys, from, to, true)) continue;
+    const declared = schema.foreignKeys.filter(
+      (f) =>
+        (same(f.fromTable, k.fromTable) && same(f.toTable, k.toTable)) ||
+        (same(f.fromTable, k.toTable) && same(f.toTable, k.fromTable)),
+    );
+    if (!declared.length) continue;
+    const keys = declared
+      .slice(0, 3)
+      .map((f) => `${f.fromTable}.${f.fromColumn} → ${f.toTable}.${f.toColumn}`);
+    if (declared.length > 3) keys.push(`${declared.length - 3} more`);
+    out.push(
+      `${k.fromTable}.${k.fromColumn} = ${k.toTable}.${k.toColumn} joins ${k.fromTable} and ${k.toTable} on columns no foreign key links; the schema's ${declared.length > 1 ? 'keys are' : 'key is'} ${keys.join(', ')}`,
+    );
+  }
+  return out;
 }

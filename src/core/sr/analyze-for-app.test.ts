@@ -30,6 +30,27 @@ describe('analyzeForApp', () => {
     expect(a.trajectory).toContain('singer.Name');
   });
 
+  it('points out a join on columns no foreign key links, naming the schema’s key', () => {
+    const wrong = analyzeForApp(
+      'SELECT T2.Name FROM concert AS T1 JOIN stadium AS T2 ON T1.concert_ID = T2.Stadium_ID',
+      schema,
+    );
+    expect(wrong.joinHints).toEqual([
+      "concert.concert_ID = stadium.Stadium_ID joins concert and stadium on columns no foreign key links; the schema's key is concert.Stadium_ID → stadium.Stadium_ID",
+    ]);
+    const right = analyzeForApp(
+      'SELECT T2.Name FROM concert AS T1 JOIN stadium AS T2 ON T2.Stadium_ID = T1.Stadium_ID',
+      schema,
+    );
+    expect(right.joinHints).toEqual([]);
+    // Between tables the schema declares no key for, any join is the user's call.
+    const unjudged = analyzeForApp(
+      'SELECT T1.Name FROM singer AS T1 JOIN stadium AS T2 ON T1.Singer_ID = T2.Stadium_ID',
+      schema,
+    );
+    expect(unjudged.joinHints).toEqual([]);
+  });
+
   it('reports a syntax error instead of throwing', () => {
     const a = analyzeForApp('SELECT FROM WHERE', schema);
     expect(a.syntaxError).toBeTruthy();

@@ -1,6 +1,6 @@
 import type { Schema } from '../schema/schema';
 import type { SchemaProblem } from '../sql/analyze';
-import { type SqliteLike, type ValueHint, validateSql } from '../sql/validate';
+import { offKeyJoins, type SqliteLike, type ValueHint, validateSql } from '../sql/validate';
 import { sqlToSr } from './from-sql';
 
 /** What the app shows as soon as SQL is typed, before any model runs. */
@@ -15,6 +15,8 @@ export interface AppAnalysis {
   problems: SchemaProblem[];
   /** Literals compared with columns that never hold them (only with a database). */
   valueHints: ValueHint[];
+  /** Joins on columns no foreign key links, where the schema declares a key between the tables. */
+  joinHints: string[];
   /** Schema tables and `table.column`s the SQL reads (for highlighting). */
   tables: string[];
   columns: string[];
@@ -37,6 +39,7 @@ export function analyzeForApp(
       approximations: [],
       problems: [],
       valueHints: [],
+      joinHints: [],
       tables: [],
       columns: [],
     };
@@ -56,6 +59,7 @@ export function analyzeForApp(
     approximations,
     problems: validation.problems,
     valueHints: validation.valueHints,
+    joinHints: offKeyJoins(analysis, schema),
     tables: analysis.tables,
     columns: analysis.columns.map(([t, c]) => `${t}.${c}`),
   };
