@@ -437,16 +437,19 @@ class Compiler {
   private continueFrom(bound: Frame, name: string): Frame {
     const finished = bound.select !== undefined && !bound.set;
     if (!finished) return clone(bound);
-    const f = emptyFrame();
-    bound = namedAsTable(bound);
-    const query = this.toQuery(bound);
-    f.source = {
-      name: name.replace(/[^A-Za-z0-9_]/g, '_'),
-      query,
-      columns: outputNames(bound),
-      origins: outputOrigins(bound),
+    return this.asTable(namedAsTable(bound), name.replace(/[^A-Za-z0-9_]/g, '_'));
+  }
+
+  /** A frame that reads `frame`'s result as a derived table named `name`. */
+  private asTable(frame: Frame, name: string): Frame {
+    const out = emptyFrame();
+    out.source = {
+      name,
+      query: this.toQuery(frame),
+      columns: outputNames(frame),
+      origins: outputOrigins(frame),
     };
-    return f;
+    return out;
   }
 
   private frameOf(e: SrExpr, frame: Frame | undefined): Frame | undefined {
@@ -477,16 +480,8 @@ class Compiler {
     }
     // A set operation's result grouped (`tmp_res1 = a.union(b, all = True)`, then
     // `tmp_res1.groupby(place)`) is a table of its own, its columns named by the first query's.
-    if (input.set && /^(groupby|group_by)$/.test(name)) {
-      const table = emptyFrame();
-      table.source = {
-        name: 'combined',
-        query: this.toQuery(input),
-        columns: outputNames(input),
-        origins: outputOrigins(input),
-      };
-      return this.method(table, name, args);
-    }
+    if (input.set && /^(groupby|group_by)$/.test(name))
+      return this.method(this.asTable(input, 'combined'), name, args);
     const f = clone(input);
     const kw = (n: string) => args.find((a) => a.name?.toLowerCase() === n)?.value;
     const positional = args.filter((a) => !a.name).map((a) => a.value);
@@ -698,14 +693,7 @@ class Compiler {
         return alias ? { expr, alias } : { expr };
       }),
     ];
-    const out = emptyFrame();
-    out.source = {
-      name: 'grouped',
-      query: this.toQuery(inner),
-      columns: outputNames(inner),
-      origins: outputOrigins(inner),
-    };
-    return out;
+    return this.asTable(inner, 'grouped');
   }
 
   /** `(SELECT agg FROM <its tables>)` for an aggregate over schema columns; else undefined. */
