@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BIRD_DEV_EVEN } from '../../../test/paths';
+import { schemaForDb } from '../schema/from-tables-json';
 import type { Schema } from '../schema/schema';
 import { initSqlParser, parseSql } from '../sql/parse';
 import { sqlToSr } from './from-sql';
@@ -317,6 +321,16 @@ describe('sqlToSr (BAM style)', () => {
     );
     expect(chained.rejoin).toEqual(['orders', 'items']);
     expect(chained.lossy).toEqual([]);
+    // A table read in a join SR writes as a filter (`attendance.link_to_event in …`) is named.
+    const bird = JSON.parse(readFileSync(join(BIRD_DEV_EVEN, 'tables.json'), 'utf8'));
+    const club = sqlToSr(
+      parseSql(
+        "SELECT DISTINCT T3.first_name, T4.amount FROM event AS T1 INNER JOIN attendance AS T2 ON T1.event_id = T2.link_to_event INNER JOIN member AS T3 ON T3.member_id = T2.link_to_member INNER JOIN income AS T4 ON T4.link_to_member = T3.member_id WHERE T4.date_received = '2019-09-09'",
+      ),
+      schemaForDb(bird, 'student_club'),
+    );
+    expect(club.sr).toContain("element = attendance.link_to_event, filter = 'in'");
+    expect(club.lossy).toEqual([]);
   });
 
   it('follows BAM in ranges, alternatives, IN lists, years, ordering and names', () => {

@@ -193,8 +193,6 @@ class Writer {
   private ctes = new Map<string, string>();
   /** The select being written is an operand of UNION/INTERSECT/EXCEPT (duplicates dropped). */
   private setOperand = false;
-  /** Joins whose ON conditions all became filters by a one-row result (`onConditionsAsFilters`). */
-  private conditionMoved = new WeakSet<SqlSelect['joins'][number]>();
   /** CTE name (lower case) -> its query. */
   private cteQueries = new Map<string, SqlQuery>();
   /**
@@ -412,10 +410,7 @@ class Writer {
       const on = keep.length
         ? keep.reduce((l, r) => ({ k: 'binary', op: 'AND', left: l, right: r }))
         : undefined;
-      const out = { ...j, on };
-      // Compared with a one-row result, the table is filtered, not joined with every row.
-      if (!on && parts.some(readsOneRow)) this.conditionMoved.add(out);
-      return out;
+      return { ...j, on };
     });
     if (moved.length === 0) return s;
     const where = [...(s.where ? [s.where] : []), ...moved].reduce((l, r) => ({
@@ -909,7 +904,9 @@ class Writer {
           });
         return inside;
       };
+      // A join written as a filter (`semiJoins`) is read by SR as a filter, not an ON.
       const readingOns = s.joins.filter((j) => {
+        if (semiJoins.has(j)) return false;
         let hit = false;
         if (j.on)
           walk(j.on, (x) => {
@@ -920,7 +917,16 @@ class Writer {
       });
       return { ofR, reads, readingOns };
     };
-    const named = (t: TableName) => readOutsideOn(s, q, undefined, readerOf(t).reads);
+    const named = (t: TableName) => {
+      const { reads } = readerOf(t);
+      let found = readOutsideOn(s, q, undefined, reads);
+      for (const c of semiJoins.values())
+        walk(c, (x) => {
+          found ||= reads(x);
+          return !found;
+        });
+      return found;
+    };
     const out: string[] = [];
     for (const r of tables) {
       const lower = r.name.toLowerCase();
