@@ -1,10 +1,12 @@
 /**
- * `npm run bench:roundtrip-synthetic [-- --reference DIR] [--queries gold|baseline] [--rows N]
+ * `npm run bench:roundtrip-synthetic [-- --reference DIR] [--queries gold|baseline|stage1] [--rows N]
  * [--seed S] [--keep-joins] [--dev FILE] [--tables FILE] [--json] [--verbose]`: SQL → SR → SQL on every gold query of a BIRD- or
  * Spider-layout folder (`dev.json` with `SQL` or `query`, `tables.json`) whose databases are not
  * at hand, such as BIRD's. With `--queries baseline` it round-trips the recorded run's initial
  * SQL (`baseline_sql.json`: what users of the correction actually bring, including SQL that
- * does not run) instead of the gold SQL. With `--keep-joins` the SR compiles back with the
+ * does not run) instead of the gold SQL. With `--queries stage1` it compiles the recorded
+ * stage-1 trajectory (the SR the model wrote for that initial SQL) instead of ours, and compares
+ * it with the initial SQL: how well SR → SQL reads what a model actually writes. With `--keep-joins` the SR compiles back with the
  * query's own join keys, as the fast preset compiles a corrected trajectory. `--dev` and
  * `--tables` take the queries and schemas from other files, e.g. `--dev
  * test/data/spider-unseen-schemas.json --tables ../shared/data/spider/tables.json`.
@@ -20,6 +22,7 @@ import { join, resolve } from 'node:path';
 import initSqlJs from 'sql.js';
 import { loadReferenceDir } from '../src/cli/reference-dir';
 import type { TablesJsonEntry } from '../src/core/schema/from-tables-json';
+import { extractSr } from '../src/core/share/extract';
 import { stripBirdSuffix } from '../src/core/share/item';
 import { initSqlParser } from '../src/core/sql/parse';
 import { syntheticRoundtrip } from '../src/core/sr/synthetic-db';
@@ -36,8 +39,8 @@ const values = scriptOptions('bench:roundtrip-synthetic', {
     },
     queries: {
       type: 'string',
-      arg: 'gold|baseline',
-      help: "gold: dev.json's SQL (default); baseline: the recorded run's initial SQL (baseline_sql.json)",
+      arg: 'WHICH',
+      help: "gold: dev.json's SQL (default); baseline: the recorded run's initial SQL (baseline_sql.json); stage1: that SQL against the recorded stage-1 SR of it, compiled instead of ours",
     },
     rows: { type: 'string', arg: 'N', help: 'rows made up per table (default 40)' },
     seed: { type: 'string', arg: 'S', help: 'seed of the made-up rows (default 1)' },
@@ -61,8 +64,10 @@ const values = scriptOptions('bench:roundtrip-synthetic', {
 });
 const dir = resolve(values.reference ?? '../shared/data/share-reference/bird-dev-even');
 const which = values.queries ?? 'gold';
-if (which !== 'gold' && which !== 'baseline') {
-  process.stderr.write(`bench:roundtrip-synthetic: --queries is gold or baseline, not ${which}\n`);
+if (which !== 'gold' && which !== 'baseline' && which !== 'stage1') {
+  process.stderr.write(
+    `bench:roundtrip-synthetic: --queries is gold, baseline or stage1, not ${which}\n`,
+  );
   process.exit(2);
 }
 const devFile = resolve(values.dev ?? join(dir, 'dev.json'));
@@ -70,7 +75,7 @@ const tablesFile = resolve(values.tables ?? join(dir, 'tables.json'));
 for (const f of [
   devFile,
   tablesFile,
-  ...(which === 'baseline' ? [join(dir, 'baseline_sql.json')] : []),
+  ...(which === 'gold' ? [] : [join(dir, 'baseline_sql.json')]),
 ]) {
   if (!existsSync(f)) {
     process.stderr.write(`bench:roundtrip-synthetic: no such file: ${f}\n`);
@@ -95,15 +100,29 @@ await initSqlParser();
 const SQL = await initSqlJs();
 
 const list =
-  which === 'baseline'
-    ? loadReferenceDir(dir).items.map((item) => ({
-        dbId: item.dbId,
-        sql: stripBirdSuffix(item.initialSql),
-      }))
-    : items.flatMap((item) => {
+  which === 'gold'
+    ? items.flatMap((item) => {
         const sql = item.SQL ?? item.query;
         return sql === undefined ? [] : [{ dbId: item.db_id, sql }];
-      });
+      })
+    : recordedQueries(dir, which === 'stage1');
+/** The recorded run's initial SQL, and with `stage1` the trajectory its stage 1 wrote for it. */
+function recordedQueries(dir: string, stage1: boolean) {
+  const ref = loadReferenceDir(dir);
+  const recorded = ref.stages.get('bam');
+  if (stage1 && !recorded?.size) {
+    process.stderr.write(
+      `bench:roundtrip-synthetic: ${dir} has no recorded stage-1 trajectories\n`,
+    );
+    process.exit(2);
+  }
+  return ref.items.flatMap((item) => {
+    const sql = stripBirdSuffix(item.initialSql);
+    if (!stage1) return [{ dbId: item.dbId, sql }];
+    const response = recorded?.get(item.idx)?.response;
+    return response === undefined ? [] : [{ dbId: item.dbId, sql, sr: extractSr(response) }];
+  });
+}
 const blank = list.filter((i) => i.sql.trim() === '').length;
 if (blank > 0) {
   process.stderr.write(
@@ -145,11 +164,11 @@ if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
 else {
   process.stdout.write(
     [
-      `${report.total} ${which} queries from ${which === 'baseline' ? dir : devFile} on made-up rows (${rows} per table, seed ${seed})`,
+      `${report.total} ${which} queries from ${which === 'gold' ? devFile : dir} on made-up rows (${rows} per table, seed ${seed})`,
       `run as given:    ${report.goldRuns} (${pct(report.goldRuns, report.total)})`,
       `compiled back:   ${report.compiled} (${pct(report.compiled, report.total)})`,
       `same result:     ${report.executionMatch} (${pct(report.executionMatch, report.total)}; ${pct(report.executionMatch, report.goldRuns)} of those that run)`,
-      `  where the ${which} result has rows: ${report.executionMatchWithRows}/${report.goldWithRows} (${pct(report.executionMatchWithRows, report.goldWithRows)})`,
+      `  where the ${which === 'stage1' ? 'initial SQL' : which} result has rows: ${report.executionMatchWithRows}/${report.goldWithRows} (${pct(report.executionMatchWithRows, report.goldWithRows)})`,
       '',
     ].join('\n'),
   );

@@ -31,6 +31,11 @@ export interface RoundtripOptions {
    * default) the joins come from the trajectory and the schema's foreign keys alone.
    */
   keepJoins?: boolean;
+  /**
+   * The trajectory to compile instead of the query's own (`sqlToSr`): e.g. the one a model
+   * wrote for the query in a recorded run, to measure how it reads back.
+   */
+  sr?: string;
 }
 
 /** A query on its way back: parsed, its SR, and that SR compiled to SQL. */
@@ -59,11 +64,14 @@ export function translateRoundtrip(
     return { compiled: false, match: false, problem: `parse: ${(error as Error).message}` };
   }
   let sr: string;
-  let rejoin: string[];
-  try {
-    ({ sr, rejoin } = sqlToSr(query, schema));
-  } catch (error) {
-    return { compiled: false, match: false, problem: `to SR: ${(error as Error).message}` };
+  let rejoin: string[] = [];
+  if (options.sr !== undefined) sr = options.sr;
+  else {
+    try {
+      ({ sr, rejoin } = sqlToSr(query, schema));
+    } catch (error) {
+      return { compiled: false, match: false, problem: `to SR: ${(error as Error).message}` };
+    }
   }
   let back: ReturnType<typeof srToSql>;
   try {

@@ -143,11 +143,12 @@ export interface SyntheticRoundtripReport {
 /**
  * SQL → SR → SQL for gold queries whose databases are not at hand: each database is made up
  * (`syntheticDatabase`, seeded with its queries' literals), gold and round-tripped SQL run on
- * it and are compared as `roundtrip` does. Requires `initSqlParser()` to have finished.
+ * it and are compared as `roundtrip` does. An item's `sr`, when given, is the trajectory
+ * compiled instead of the query's own. Requires `initSqlParser()` to have finished.
  */
 export function syntheticRoundtrip(
   SQL: SqlJsStatic,
-  items: readonly { dbId: string; sql: string }[],
+  items: readonly { dbId: string; sql: string; sr?: string }[],
   tables: TablesJsonEntry[],
   options: SyntheticOptions & RoundtripOptions = {},
   onMiss?: (dbId: string, sql: string, outcome: RoundtripOutcome) => void,
@@ -160,16 +161,17 @@ export function syntheticRoundtrip(
     goldWithRows: 0,
     executionMatchWithRows: 0,
   };
-  const byDb = new Map<string, string[]>();
-  for (const item of items) byDb.set(item.dbId, [...(byDb.get(item.dbId) ?? []), item.sql]);
-  for (const [dbId, sqls] of byDb) {
+  const byDb = new Map<string, { sql: string; sr?: string }[]>();
+  for (const item of items) byDb.set(item.dbId, [...(byDb.get(item.dbId) ?? []), item]);
+  for (const [dbId, dbItems] of byDb) {
+    const sqls = dbItems.map((i) => i.sql);
     const entry = tables.find((t) => t.db_id === dbId);
     if (!entry) continue;
     const db = syntheticDatabase(SQL, entry, { ...options, literals: literalsOf(sqls) });
     const schema = schemaForDb(tables, dbId);
     const run = (sql: string) => db.exec(sql)[0]?.values ?? [];
     try {
-      for (const sql of sqls) {
+      for (const { sql, sr } of dbItems) {
         report.total++;
         let withRows = false;
         try {
@@ -179,7 +181,7 @@ export function syntheticRoundtrip(
           // roundtrip reports a failing gold query.
         }
         if (withRows) report.goldWithRows++;
-        const outcome = roundtrip(sql, schema, run, { keepJoins: options.keepJoins });
+        const outcome = roundtrip(sql, schema, run, { keepJoins: options.keepJoins, sr });
         if (outcome.compiled) report.compiled++;
         if (outcome.match) {
           report.executionMatch++;

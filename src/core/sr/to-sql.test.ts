@@ -195,6 +195,135 @@ describe('srToSql', () => {
   });
 });
 
+describe('srToSql on SR as the recorded models also write it', () => {
+  const french =
+    "tmp_res1 = df.where(element = singer.Country, filter = 'France').select(singer.Singer_ID)";
+  // Each spelling comes from recorded BAM, SAM or LOM outputs of the reference runs.
+  it.each([
+    [
+      'filter = in(tmp_res1), every row of the result',
+      `${french}\nres = df.where(element = singer_in_concert.Singer_ID, filter = in(tmp_res1)).count()`,
+      "SELECT count(*) FROM singer_in_concert WHERE Singer_ID IN (SELECT Singer_ID FROM singer WHERE Country = 'France')",
+    ],
+    [
+      'filter = in(df1.col), a column of an earlier step',
+      "df1 = df.where(element = singer.Country, filter = 'France')\nres = df.where(element = singer_in_concert.Singer_ID, filter = in(df1.Singer_ID)).count()",
+      "SELECT count(*) FROM singer_in_concert WHERE Singer_ID IN (SELECT Singer_ID FROM singer WHERE Country = 'France')",
+    ],
+    [
+      "filter = 'in', value = df1.col",
+      "df1 = df.where(element = singer.Country, filter = 'France')\nres = df.where(element = singer_in_concert.Singer_ID, filter = 'in', value = df1.Singer_ID).count()",
+      "SELECT count(*) FROM singer_in_concert WHERE Singer_ID IN (SELECT Singer_ID FROM singer WHERE Country = 'France')",
+    ],
+    [
+      'where_not_in(element, result)',
+      'tmp_res1 = df.select(singer_in_concert.Singer_ID)\nres = df.where_not_in(singer.Singer_ID, tmp_res1).select(singer.Name)',
+      'SELECT Name FROM singer WHERE Singer_ID NOT IN (SELECT Singer_ID FROM singer_in_concert)',
+    ],
+    [
+      'select(x).as(name)',
+      "res = df.where(element = singer.Country, filter = 'France').select(singer.Name).as(french_singer)",
+      "SELECT Name FROM singer WHERE Country = 'France'",
+    ],
+    [
+      "x.as('name') in a select and agg(min(x).as('name'))",
+      "df1 = df.groupby(singer.Country).agg(min(singer.Age).as('youngest'))\nres = df1.select(upper(singer.Country).as('country'), youngest)",
+      'SELECT upper(Country), min(Age) FROM singer GROUP BY Country',
+    ],
+    [
+      'df2.as(float): a count as a real number',
+      "df1 = df.where(element = singer.Country, filter = 'France').count()\nres = df.select(df1.as(float) / df.count(singer.Singer_ID))",
+      "SELECT CAST((SELECT count(*) FROM singer WHERE Country = 'France') AS REAL) / (SELECT count(*) FROM singer)",
+    ],
+    [
+      "(expr).cast('double')",
+      "df1 = df.where(element = singer.Country, filter = 'France')\nres = df.select((df1.count() * 100 / df.count()).cast('double'))",
+      "SELECT CAST((SELECT count(*) FROM singer WHERE Country = 'France') * 100 / (SELECT count(*) FROM singer) AS REAL)",
+    ],
+    [
+      'cast(x as integer)',
+      'res = df.select(cast(singer.Song_release_year as integer) + 1)',
+      'SELECT CAST(Song_release_year AS INTEGER) + 1 FROM singer',
+    ],
+    [
+      'groupby(k).count().avg(): the mean count per group',
+      'res = df.groupby(singer_in_concert.concert_ID).count().avg()',
+      'SELECT avg(n) FROM (SELECT count(*) AS n FROM singer_in_concert GROUP BY concert_ID)',
+    ],
+    [
+      'a grouping’s one aggregate, its maximum (max_count = df2.max())',
+      'df2 = df.groupby(singer.Country).count()\nmax_count = df2.max()\nres = df2.where(element = count, filter = max_count).select(singer.Country)',
+      'SELECT Country FROM singer GROUP BY Country HAVING count(*) = (SELECT max(n) FROM (SELECT count(*) AS n FROM singer GROUP BY Country))',
+    ],
+    [
+      "aggregate(function = 'min', element = x), one value",
+      "m = df.where(element = singer.Country, filter = 'France').aggregate(function = 'min', element = singer.Age)\nres = df.where(element = singer.Age, filter = m).select(singer.Name)",
+      "SELECT Name FROM singer WHERE Age = (SELECT min(Age) FROM singer WHERE Country = 'France')",
+    ],
+    [
+      "agg({'column': 'name'}) as pandas writes it",
+      "res = df.groupby(singer.Country).agg({'singer.Age': 'max', 'Singer_ID': 'nunique'})",
+      'SELECT Country, max(Age), count(DISTINCT Singer_ID) FROM singer GROUP BY Country',
+    ],
+    [
+      'aggregate(average(x)) of a finished step',
+      "df1 = df.where(element = singer.Country, filter = 'France').select(singer.Name, singer.Age)\nres = df1.aggregate(average(singer.Age))",
+      "SELECT avg(Age) FROM singer WHERE Country = 'France'",
+    ],
+    [
+      'case(element = x, when = …, then = …, else = …)',
+      "res = df.select(singer.Name, case(element = singer.Country, when = 'France', then = 'FR', when = 'Netherlands', then = 'NL', else = 'other'))",
+      "SELECT Name, CASE Country WHEN 'France' THEN 'FR' WHEN 'Netherlands' THEN 'NL' ELSE 'other' END FROM singer",
+    ],
+    [
+      "filter = 'is null or = x'",
+      "res = df.where(element = singer.Country, filter = 'is null or = France').count()",
+      "SELECT count(*) FROM singer WHERE Country IS NULL OR Country = 'France'",
+    ],
+    [
+      'df1.intersect(df2) of filters on two tables, counted: both filters on the joined rows',
+      "df1 = df.where(element = singer.Country, filter = 'France')\ndf2 = df.where(element = concert.Year, filter = 2014)\nres = df1.intersect(df2).count(distinct(singer.Name))",
+      "SELECT count(DISTINCT s.Name) FROM singer s JOIN singer_in_concert sc ON s.Singer_ID = sc.Singer_ID JOIN concert c ON sc.concert_ID = c.concert_ID WHERE s.Country = 'France' AND c.Year = 2014",
+    ],
+    [
+      'df1.intersect(df2).select(x): still SQL’s INTERSECT',
+      "df1 = df.where(element = singer.Country, filter = 'France')\ndf2 = df.where(element = concert.Year, filter = 2014)\nres = df1.intersect(df2).select(singer.Name)",
+      "SELECT Name FROM singer WHERE Country = 'France' INTERSECT SELECT s.Name FROM singer s JOIN singer_in_concert sc ON s.Singer_ID = sc.Singer_ID JOIN concert c ON sc.concert_ID = c.concert_ID WHERE c.Year = 2014",
+    ],
+  ])('reads %s', (_label, sr, gold) => {
+    const expected = rows(gold);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.flat().some((v) => v !== null && v !== 0)).toBe(true);
+    expect(sameRows(rows(compile(sr)), expected, false)).toBe(true);
+  });
+
+  it('names what as(...) names, and reads year(), month() and day() as numbers', () => {
+    expect(compile("res = df.select(singer.Name).as('who')")).toContain('AS who');
+    const sql = compile(
+      'res = df.select(year(concert.Year), month(concert.Year), day(concert.Year))',
+    );
+    expect(sql).toContain("CAST(strftime('%Y', concert.Year) AS INTEGER)");
+    expect(sql).toContain("CAST(strftime('%m', concert.Year) AS INTEGER)");
+    expect(sql).toContain("CAST(strftime('%d', concert.Year) AS INTEGER)");
+    expect(rows("SELECT CAST(strftime('%m', '2014-05-09') AS INTEGER)")).toEqual([[5]]);
+  });
+
+  it('reports a result of several columns used as one value instead of writing SQL SQLite rejects', () => {
+    for (const sr of [
+      // A grouping (its key and its count) as a number.
+      'df1 = df.groupby(singer.Country).count()\nres = df.select(df1 * 100 / df.count())',
+      // Every column of a filtered table as the value to compare with.
+      "df1 = df.where(element = singer.Country, filter = 'France')\nres = df.where(element = singer.Age, filter = df1).select(singer.Name)",
+    ]) {
+      const result = srToSql(sr, schema);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.message).toMatch(/result of \d+ columns .* one value/);
+    }
+    const empty = srToSql('df1 = df.groupby(singer.Country).count().select()\nres = df1', schema);
+    expect(!empty.ok && empty.error.message).toMatch(/line 1: select\(\) names nothing/);
+  });
+});
+
 describe('SQL → SR → SQL on Spider gold queries', () => {
   it('gives the same result for at least 90% of the queries of two databases', () => {
     const items = dev.filter((d) => d.db_id === 'concert_singer' || d.db_id === 'pets_1');

@@ -8,6 +8,7 @@ import type {
   SqlExpr,
   SqlQuery,
   SqlSelect,
+  TableRef,
 } from '../sql/ast';
 import { SqlUnsupportedError } from '../sql/errors';
 import { printQuery } from '../sql/print';
@@ -55,6 +56,12 @@ interface Frame {
   select?: SelectItem[];
   distinct: boolean;
   set?: { op: 'UNION' | 'INTERSECT' | 'EXCEPT'; all: boolean; left: Frame; right: Frame };
+  /**
+   * For `df1.intersect(df2)` of filters on different tables: the rows of the joined tables that
+   * pass both (see `conjoinFilters`). The set operation reads as this unless a select names
+   * columns both sides share.
+   */
+  conjoined?: Frame;
   /** Where the frame was derived from (to merge `a.union(b)` of sibling filters). */
   parent?: Frame;
   /** The grouping (and the `groupby` arguments) a `groupby` by other keys just replaced. */
@@ -234,6 +241,8 @@ export function srToSql(
       options.rejoin ?? [],
       options.tableOrder ?? [],
     ).program(program);
+    const width = misusedWidth(query, schema);
+    if (width) return { ok: false, error: new SrCompileError(width) };
     return {
       ok: true,
       sql: printQuery(query),
@@ -250,6 +259,50 @@ export function srToSql(
 }
 
 type Value = { kind: 'frame'; frame: Frame } | { kind: 'expr'; expr: SqlExpr };
+
+/**
+ * Why the compiled query uses a result of several columns where one value is needed (a
+ * grouping's keys and counts as a number, `in(…)` of two columns), which SQLite would reject:
+ * undefined when it does not.
+ */
+function misusedWidth(query: SqlQuery, schema: Schema): string | undefined {
+  const columnsOf = (table: string) =>
+    schema.tables.find((t) => t.name.toLowerCase() === table.toLowerCase())?.columns.length;
+  const refWidth = (ref: TableRef | undefined): number | undefined =>
+    !ref ? undefined : ref.k === 'derived' ? bodyWidth(ref.query.body) : columnsOf(ref.name);
+  const bodyWidth = (b: SqlBody): number | undefined => {
+    if (b.k === 'set') return bodyWidth(b.left);
+    if (b.k === 'query') return bodyWidth(b.query.body);
+    let n = 0;
+    for (const item of b.items) {
+      if (item.expr.k !== 'star') n++;
+      else if (item.expr.table) {
+        const alias = item.expr.table.toLowerCase();
+        const ref = [b.from, ...b.joins.map((j) => j.ref)].find(
+          (r) => r && (r.alias ?? (r.k === 'table' ? r.name : '')).toLowerCase() === alias,
+        );
+        const w = refWidth(ref);
+        if (w === undefined) return undefined;
+        n += w;
+      } else {
+        for (const ref of [b.from, ...b.joins.map((j) => j.ref)]) {
+          const w = refWidth(ref);
+          if (w === undefined) return undefined;
+          n += w;
+        }
+      }
+    }
+    return n;
+  };
+  let problem: string | undefined;
+  walkQuery(query, (x) => {
+    const sub = x.k === 'subquery' || (x.k === 'in' && x.query) ? x.query : undefined;
+    const width = sub && !problem ? bodyWidth(sub.body) : undefined;
+    if (width !== undefined && width !== 1)
+      problem = `a result of ${width} columns is used where one value is needed`;
+  });
+  return problem;
+}
 
 class Compiler {
   private env = new Map<string, Frame>();
@@ -482,6 +535,8 @@ class Compiler {
     // `tmp_res1.groupby(place)`) is a table of its own, its columns named by the first query's.
     if (input.set && /^(groupby|group_by)$/.test(name))
       return this.method(this.asTable(input, 'combined'), name, args);
+    if (input.conjoined && name !== 'select' && name !== 'select_distinct')
+      return this.method(input.conjoined, name, args);
     const f = clone(input);
     const kw = (n: string) => args.find((a) => a.name?.toLowerCase() === n)?.value;
     const positional = args.filter((a) => !a.name).map((a) => a.value);
@@ -533,10 +588,49 @@ class Compiler {
       }
       case 'agg':
       case 'aggregate': {
+        // `aggregate(function = 'min', element = t.c)`: one aggregate, named by keywords.
+        const fnName = kw('function') ?? kw('func');
+        const of = kw('element') ?? kw('column');
+        if (fnName?.kind === 'string' && of && args.length === 2) {
+          const fn = DICT_AGGREGATES[fnName.value.toLowerCase()];
+          if (!fn) this.fail(`${name}(function = '${fnName.value}') is no aggregate`);
+          const column = this.expr(of, f);
+          f.aggregates.push({
+            k: 'function',
+            name: fn === 'NUNIQUE' ? 'COUNT' : fn,
+            args: [column],
+            distinct: fn === 'NUNIQUE',
+            star: false,
+          });
+          return { kind: 'frame', frame: f };
+        }
+        // `agg({'t.c': 'sum', 'd': 'max'})`: column → aggregate, as pandas writes it.
+        const dict =
+          args.length === 1 && args[0]!.value.kind === 'dict' ? args[0]!.value : undefined;
+        if (dict) {
+          for (const { key, value } of dict.entries) {
+            const fn =
+              value.kind === 'string' ? DICT_AGGREGATES[value.value.toLowerCase()] : undefined;
+            if (key.kind !== 'string' || !fn) this.fail('agg({...}) maps a column to sum, max, …');
+            const column = this.expr(parseSrExpr(key.value, { names: this.index.lexerNames }), f);
+            f.aggregates.push({
+              k: 'function',
+              name: fn === 'NUNIQUE' ? 'COUNT' : fn,
+              args: [column],
+              distinct: fn === 'NUNIQUE',
+              star: false,
+            });
+          }
+          return { kind: 'frame', frame: f };
+        }
         for (const a of args) {
-          const value = a.value.kind === 'alias' ? a.value.expr : a.value;
-          const expr = this.expr(value, f);
-          const named = a.name ?? (a.value.kind === 'alias' ? a.value.alias : undefined);
+          const renamed = aliasCall(a.value);
+          const value = renamed?.expr ?? (a.value.kind === 'alias' ? a.value.expr : a.value);
+          const expr = asCast(this.expr(value, f), renamed?.cast);
+          const named =
+            a.name ??
+            (renamed?.cast ? undefined : renamed?.alias) ??
+            (a.value.kind === 'alias' ? a.value.alias : undefined);
           if (named) f.named.set(named.toLowerCase(), expr);
           f.aggregates.push(expr);
         }
@@ -546,16 +640,34 @@ class Compiler {
       case 'sum':
       case 'avg':
       case 'mean':
+      case 'average':
       case 'max':
       case 'min': {
-        const fn = name === 'mean' ? 'AVG' : name.toUpperCase();
+        const fn = name === 'mean' || name === 'average' ? 'AVG' : name.toUpperCase();
+        // `groupby(k).count().avg()`: the grouping's one aggregate, aggregated over the groups.
+        if (
+          f.groupBy.length &&
+          !f.select &&
+          f.aggregates.length === 1 &&
+          !args.length &&
+          name !== 'count'
+        ) {
+          const inner = clone(f);
+          inner.select = [{ expr: f.aggregates[0]!, alias: 'value' }];
+          const out = this.asTable(inner, 'grouped');
+          const value: SqlExpr = { k: 'column', table: 'grouped', name: 'value' };
+          out.select = [
+            { expr: { k: 'function', name: fn, args: [value], distinct: false, star: false } },
+          ];
+          return { kind: 'frame', frame: out };
+        }
         // Aggregating a grouping that already has its aggregates (`tmp_res1 =
         // df.groupby(k).agg(count(x) as n)`, then `tmp_res1.count()`): over the groups.
         if (f.groupBy.length && !f.select && f.aggregates.length > 0)
           return this.method(this.nestGrouped(f), name, args);
         if (f.groupBy.length && !f.select) {
           const agg = this.aggregateCall(fn, args, f);
-          f.named.set(name === 'mean' ? 'avg' : name, agg);
+          f.named.set(fn === 'AVG' ? 'avg' : name, agg);
           f.aggregates.push(agg);
           return { kind: 'frame', frame: f };
         }
@@ -579,6 +691,7 @@ class Compiler {
       }
       case 'select':
       case 'select_distinct': {
+        if (!args.length) this.fail(`${name}() names nothing to select`);
         // `avg(n)` of a grouping's `count(x) as n`: an aggregate of aggregates, over the groups.
         if (f.groupBy.length && !f.select && f.aggregates.length > 0) {
           const trial = clone(f);
@@ -616,9 +729,48 @@ class Compiler {
           const left = this.method(f.set.left, 'select', args) as { kind: 'frame'; frame: Frame };
           const right = this.method(f.set.right, 'select', args) as { kind: 'frame'; frame: Frame };
           f.set = { ...f.set, left: left.frame, right: right.frame };
+          f.conjoined = undefined;
           return { kind: 'frame', frame: f };
         }
         f.select = items;
+        return { kind: 'frame', frame: f };
+      }
+      case 'where_in':
+      case 'where_not_in': {
+        // `df.where_not_in(molecule.molecule_id, tmp_res1)`.
+        const element = kw('element') ?? positional[0];
+        const values = kw('value') ?? kw('values') ?? positional[1];
+        if (!element || !values) this.fail(`${name} needs an element and values`);
+        const op = name === 'where_in' ? 'in' : 'not in';
+        const having = f.groupBy.length > 0;
+        (having ? f.having : f.filters).push(
+          this.binaryFilter(this.expr(element, f), op, values, f),
+        );
+        return { kind: 'frame', frame: f };
+      }
+      case 'as':
+      case 'alias':
+      case 'label':
+      case 'cast':
+      case 'astype': {
+        // `select(district.A3).as(region)`: the name of the one value the step produces;
+        // `df2.count().as(float)`: that value as a type.
+        const given = positional[0];
+        const alias =
+          given?.kind === 'name' ? given.name : given?.kind === 'string' ? given.value : undefined;
+        if (!alias || args.length !== 1) this.fail(`${name}(...) needs one name`);
+        const only = f.select?.length === 1 ? f.select[0] : undefined;
+        const cast = castType(alias);
+        if ((name === 'cast' || name === 'astype') && !cast)
+          this.fail(`${name}(${alias}) is no type`);
+        if (only && cast) {
+          f.select = [{ ...only, expr: asCast(only.expr, cast) }];
+        } else if (only) {
+          f.select = [{ ...only, alias }];
+          f.named.set(alias.toLowerCase(), only.expr);
+        } else if (!f.select && f.aggregates.length === 1 && !cast) {
+          f.named.set(alias.toLowerCase(), f.aggregates[0]!);
+        } else this.fail(`${name}(${alias}) names one value, and this step has several`);
         return { kind: 'frame', frame: f };
       }
       case 'distinct':
@@ -675,6 +827,9 @@ class Compiler {
         if (merged) return { kind: 'frame', frame: merged };
         const out = emptyFrame();
         out.set = { op: name.toUpperCase() as 'UNION', all: isAll, left: input, right: other };
+        const conjoined =
+          name === 'union' ? undefined : conjoinFilters(input, other, name === 'except');
+        if (conjoined) out.conjoined = conjoined;
         return { kind: 'frame', frame: out };
       }
       default:
@@ -765,6 +920,9 @@ class Compiler {
   }
 
   private selectItem(v: SrExpr, f: Frame, alias?: string): SelectItem {
+    const renamed = aliasCall(v);
+    if (renamed?.cast) return { expr: asCast(this.expr(renamed.expr, f), renamed.cast) };
+    if (renamed) return this.selectItem(renamed.expr, f, renamed.alias);
     if (v.kind === 'alias') {
       const item: SelectItem = { expr: this.expr(v.expr, f), alias: v.alias };
       f.named.set(v.alias.toLowerCase(), item.expr);
@@ -798,6 +956,21 @@ class Compiler {
     if (filter.kind === 'name' && /^(in|not_in)$/i.test(filter.name) && extra) {
       return this.binaryFilter(left, filter.name.replace('_', ' '), extra, f);
     }
+    // `filter = in(tmp_res1)`, `filter = not_in(df1.id)`, `filter = in('a', 'b')`.
+    if (
+      filter.kind === 'call' &&
+      filter.callee.kind === 'name' &&
+      /^(in|isin|not_in)$/i.test(filter.callee.name) &&
+      filter.args.length > 0 &&
+      !filter.args.some((a) => a.name)
+    ) {
+      const op = /^not/i.test(filter.callee.name) ? 'not in' : 'in';
+      const [first, ...others] = filter.args.map((a) => a.value);
+      const values: SrExpr = others.length
+        ? { kind: 'list', items: [first!, ...others], start: filter.start, end: filter.end }
+        : first!;
+      return this.binaryFilter(left, op, values, f);
+    }
     if (filter.kind === 'list')
       return { k: 'in', expr: left, list: filter.items.map((x) => this.expr(x, f)), not: false };
     return { k: 'binary', op: '=', left, right: this.valueExpr(filter, f) };
@@ -816,7 +989,10 @@ class Compiler {
       }
       const frame = this.frameOf(value, f);
       if (frame) return { k: 'in', expr: left, query: this.toQuery(frame), not };
-      return { k: 'in', expr: left, list: [this.expr(value, f)], not };
+      // `in(df1.client_id)`: every client_id of df1, not the first one (a scalar subquery).
+      const one = this.expr(value, f);
+      if (one.k === 'subquery') return { k: 'in', expr: left, query: one.query, not };
+      return { k: 'in', expr: left, list: [one], not };
     }
     if (lower === 'like' || lower === 'not like') {
       return { k: 'like', expr: left, pattern: this.expr(value, f), not: lower === 'not like' };
@@ -833,11 +1009,11 @@ class Compiler {
     // An operator with nothing to compare with is the value itself (`bond_type = '='`).
     if (OPERATOR_ALONE.test(s))
       return { k: 'binary', op: '=', left, right: { k: 'literal', type: 'string', value: text } };
-    // `'< 150 OR > 450'`: alternatives on the same element.
+    // `'< 150 OR > 450'`, `'is NULL or = *'`: alternatives on the same element.
     const alternatives = s.split(/\s+or\s+/i);
     if (
       alternatives.length > 1 &&
-      alternatives.every((a) => /^(>=|<=|!=|<>|==|=|>|<)\s*\S/.test(a))
+      alternatives.every((a) => /^(>=|<=|!=|<>|==|=|>|<)\s*\S|^is\s+(not\s+)?null$/i.test(a))
     )
       return alternatives
         .map((a) => this.stringFilter(left, a, f))
@@ -1122,6 +1298,18 @@ class Compiler {
   }
 
   private call(e: Extract<SrExpr, { kind: 'call' }>, f: Frame | undefined): SqlExpr {
+    // `x.as('name')` where no select names it (a condition, an argument): the value itself.
+    const renamed = aliasCall(e);
+    if (renamed) {
+      // `df2.as(float)`, `df2` a step's one value (`df1.count()`): that step's query itself.
+      const bound =
+        renamed.expr.kind === 'name' ? this.env.get(renamed.expr.name.toLowerCase()) : undefined;
+      const frame = bound ? clone(bound) : this.frameOf(renamed.expr, f);
+      if (!frame) return asCast(this.expr(renamed.expr, f), renamed.cast);
+      const result = this.method(frame, 'as', e.args);
+      if (result.kind === 'frame') return { k: 'subquery', query: this.toQuery(result.frame) };
+      return result.expr;
+    }
     if (e.callee.kind === 'member') {
       const frame = this.frameOf(e.callee.object, f);
       if (frame) {
@@ -1150,6 +1338,23 @@ class Compiler {
         .map((a) => this.expr(a.value, f))
         .reduce((acc, x) => ({ k: 'binary', op: '||', left: acc, right: x }));
     }
+    // `cast(x as integer)`: the type written as an alias.
+    const only = args.length === 1 ? args[0]!.value : undefined;
+    if (name === 'cast' && only?.kind === 'alias' && castType(only.alias))
+      return asCast(this.expr(only.expr, f), castType(only.alias));
+    // `year(t.d)`, `month(t.d)`, `day(t.d)`: the part of a date, as a number.
+    const part = DATE_PARTS[name];
+    if (part && only && !args[0]!.name) {
+      const text = { k: 'literal', type: 'string', value: part } as const;
+      const strftime: SqlExpr = {
+        k: 'function',
+        name: 'strftime',
+        args: [text, this.expr(only, f)],
+        distinct: false,
+        star: false,
+      };
+      return asCast(strftime, 'INTEGER');
+    }
     if (name === 'cast' && args.length === 2) {
       const type = args[1]!.value;
       const typeName =
@@ -1157,6 +1362,8 @@ class Compiler {
       if (!typeName) this.fail('cast needs a type name');
       return { k: 'cast', expr: this.expr(args[0]!.value, f), type: typeName.toUpperCase() };
     }
+    if (name === 'case' && args.length && args.every((a) => a.name))
+      return this.keywordCase(args, f);
     if (name === 'case') {
       const whens: { cond: SqlExpr; result: SqlExpr }[] = [];
       let otherwise: SqlExpr | undefined;
@@ -1202,8 +1409,8 @@ class Compiler {
     }
     const windowed = this.windowCall(name, args, f);
     if (windowed) return windowed;
-    if (AGGREGATE_NAMES.has(name) || name === 'mean') {
-      const fn = name === 'mean' ? 'AVG' : name.toUpperCase();
+    if (AGGREGATE_NAMES.has(name) || name === 'mean' || name === 'average') {
+      const fn = name === 'mean' || name === 'average' ? 'AVG' : name.toUpperCase();
       return this.aggregateCall(fn, args, f ?? emptyFrame());
     }
     if (FUNCTIONS.has(name)) {
@@ -1217,6 +1424,34 @@ class Compiler {
       };
     }
     this.fail(`the function "${e.callee.name}" has no SQL counterpart here`);
+  }
+
+  /**
+   * `case(element = t.c, when = '+', then = 'yes', when = '-', then = 'no', else = '?')`: a
+   * CASE on one value (`element`; without it each `when` is a condition).
+   */
+  private keywordCase(args: SrArg[], f: Frame | undefined): SqlExpr {
+    const element = args.find((a) => /^(element|value|expr)$/i.test(a.name!));
+    const left = element ? this.expr(element.value, f) : undefined;
+    const whens: { cond: SqlExpr; result: SqlExpr }[] = [];
+    let pending: SqlExpr | undefined;
+    let otherwise: SqlExpr | undefined;
+    for (const a of args) {
+      if (a === element) continue;
+      const key = a.name!.toLowerCase();
+      const v = this.expr(a.value, f);
+      if (key === 'when' && !pending) pending = left ? { k: 'binary', op: '=', left, right: v } : v;
+      else if (key === 'then' && pending) {
+        whens.push({ cond: pending, result: v });
+        pending = undefined;
+      } else if (/^(else|otherwise|default)$/.test(key) && !pending) otherwise = v;
+      else this.fail('case(...) takes when = …, then = … pairs and else = …');
+    }
+    if (!whens.length || pending)
+      this.fail('case(...) takes when = …, then = … pairs and else = …');
+    const out: SqlExpr = { k: 'case', whens };
+    if (otherwise) out.else = otherwise;
+    return out;
   }
 
   /** `rank(partition = t.k, by = t.c, desc)`: a window function (`RANK() OVER (…)`). */
@@ -1257,6 +1492,7 @@ class Compiler {
 
   /** The SQL query a frame stands for. */
   toQuery(frame: Frame): SqlQuery {
+    if (frame.conjoined) return this.toQuery(frame.conjoined);
     if (frame.set) {
       const left = this.toQuery(frame.set.left);
       const right = this.toQuery(frame.set.right);
@@ -1442,6 +1678,8 @@ class Compiler {
   private defaultItems(frame: Frame): SelectItem[] {
     if (frame.groupBy.length)
       return [...frame.groupBy, ...frame.aggregates].map((expr) => ({ expr }));
+    // `df.where(…).agg(max(t.a))` without a grouping: the aggregates over all the rows.
+    if (frame.aggregates.length) return frame.aggregates.map((expr) => ({ expr }));
     return [{ expr: { k: 'star' } }];
   }
 }
@@ -1694,8 +1932,72 @@ function mergeSiblings(a: Frame, b: Frame): Frame | undefined {
   return merged;
 }
 
+/**
+ * `df1.intersect(df2)` of two filters on different tables (`atom.element = 'cl'`, `molecule.label
+ * = '-'`), then counted: the rows of the joined tables that pass both (or, for except, the
+ * first and not the second). As SQL's INTERSECT the two sides would not even have the same
+ * columns. Undefined when the sides are not such plain filters.
+ */
+function conjoinFilters(a: Frame, b: Frame, except: boolean): Frame | undefined {
+  const plain = (f: Frame) =>
+    !f.select && !f.groupBy.length && !f.set && !f.orderBy.length && !f.limit && !f.source;
+  if (!plain(a) || !plain(b) || !a.filters.length || !b.filters.length) return undefined;
+  const key = (f: Frame) => [...new Set(f.tables.map((t) => t.toLowerCase()))].sort().join(' ');
+  if (key(a) === key(b)) return undefined;
+  const own = b.filters.filter((c) => !a.filters.includes(c));
+  if (!own.length) return undefined;
+  const merged = clone(a);
+  merged.tables = [...new Set([...a.tables, ...b.tables])];
+  merged.filters = [
+    ...a.filters,
+    ...(except ? [{ k: 'unary', op: 'NOT', expr: nestAnd(own) } as const] : own),
+  ];
+  return merged;
+}
+
 function nestAnd(conds: SqlExpr[]): SqlExpr {
   return conds.length === 1 ? conds[0]! : { k: 'nested', expr: and(conds) };
+}
+
+/**
+ * `x.as('name')`, `x.alias(name)`, `x.label('name')`: the value and the name it is given;
+ * `x.as(float)`, `x.cast('double')` and `x.astype(int)` give it a type instead (`cast`).
+ */
+function aliasCall(e: SrExpr): { expr: SrExpr; alias: string; cast?: string } | undefined {
+  if (e.kind !== 'call' || e.callee.kind !== 'member' || e.args.length !== 1) return undefined;
+  const converts = /^(cast|astype)$/i.test(e.callee.name);
+  if (!/^(as|alias|label)$/i.test(e.callee.name) && !converts) return undefined;
+  if (e.args[0]!.name) return undefined;
+  const v = e.args[0]!.value;
+  const alias = v.kind === 'name' ? v.name : v.kind === 'string' ? v.value : undefined;
+  if (!alias) return undefined;
+  const cast = v.kind === 'name' || converts ? castType(alias) : undefined;
+  if (converts && !cast) return undefined;
+  return cast ? { expr: e.callee.object, alias, cast } : { expr: e.callee.object, alias };
+}
+
+const DATE_PARTS: Record<string, string> = { year: '%Y', month: '%m', day: '%d' };
+
+/** The aggregates a pandas-style `agg({column: 'name'})` names. */
+const DICT_AGGREGATES: Record<string, string> = {
+  sum: 'SUM',
+  max: 'MAX',
+  min: 'MIN',
+  avg: 'AVG',
+  mean: 'AVG',
+  count: 'COUNT',
+  nunique: 'NUNIQUE',
+};
+
+/** The SQL type a name such as `float` or `int` stands for, when it is one. */
+function castType(name: string): string | undefined {
+  const m = /^(float|real|double|integer|int|text|numeric|decimal)$/i.exec(name);
+  if (!m) return undefined;
+  return /^(float|double)$/i.test(m[1]!) ? 'REAL' : m[1]!.toUpperCase();
+}
+
+function asCast(expr: SqlExpr, type: string | undefined): SqlExpr {
+  return type ? { k: 'cast', expr, type } : expr;
 }
 
 function describe(e: SrExpr): string {
