@@ -308,6 +308,26 @@ describe('srToSql on SR as the recorded models also write it', () => {
     expect(rows("SELECT CAST(strftime('%m', '2014-05-09') AS INTEGER)")).toEqual([[5]]);
   });
 
+  it('reads orderby(by = a, desc, b, asc): a direction for the keys before it, then more keys', () => {
+    const ordered = (sr: string, gold: string) =>
+      expect(sameRows(rows(compile(sr)), rows(gold), true)).toBe(true);
+    ordered(
+      'res = df.orderby(by = singer.Country, desc, singer.Age, asc).select(singer.Name)',
+      'SELECT Name FROM singer ORDER BY Country DESC, Age ASC',
+    );
+    ordered(
+      'res = df.orderby(by = singer.Country, singer.Age).select(singer.Name)',
+      'SELECT Name FROM singer ORDER BY Country, Age',
+    );
+    ordered(
+      'res = df.orderby(by = [singer.Is_male, singer.Age], desc).select(singer.Name)',
+      'SELECT Name FROM singer ORDER BY Is_male DESC, Age DESC',
+    );
+    expect(
+      compile('res = df.orderby(by = singer.Country, desc, singer.Age).select(singer.Name)'),
+    ).toMatch(/ORDER BY singer\.Country DESC, singer\.Age$/);
+  });
+
   it('reports a result of several columns used as one value instead of writing SQL SQLite rejects', () => {
     for (const sr of [
       // A grouping (its key and its count) as a number.

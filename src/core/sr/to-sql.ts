@@ -784,15 +784,7 @@ class Compiler {
       case 'sort': {
         const by = kw('by') ?? positional[0];
         if (!by) this.fail('orderby needs "by"');
-        const flags = positional.filter((p) => p !== by);
-        let desc: boolean | undefined;
-        for (const flag of flags) {
-          if (flag.kind === 'name' && /^(desc|descending)$/i.test(flag.name)) desc = true;
-          else if (flag.kind === 'name' && /^(asc|ascending)$/i.test(flag.name)) desc = false;
-          else this.fail(`orderby does not understand ${describe(flag)}`);
-        }
-        const ascending = kw('ascending');
-        if (ascending?.kind === 'name') desc = /^false$/i.test(ascending.name);
+        const start = f.orderBy.length;
         const keys = by.kind === 'list' ? by.items : [by];
         for (const k of keys) {
           if (k.kind === 'name' && /^(desc|asc)$/i.test(k.name)) {
@@ -802,9 +794,22 @@ class Compiler {
           }
           f.orderBy.push({ expr: this.expr(k, f) });
         }
-        if (desc !== undefined)
-          for (let i = f.orderBy.length - keys.length; i < f.orderBy.length; i++)
-            if (i >= 0) f.orderBy[i]!.desc = desc;
+        // After `by`, a direction applies to the keys since the previous one (`orderby(by = [a,
+        // b], desc)`), and anything else is one more key (`orderby(by = Sales, desc,
+        // artists.Name, asc)`, `orderby(by = t.a, t.b)`).
+        let from = start;
+        for (const p of positional) {
+          if (p === by) continue;
+          if (p.kind === 'name' && /^(asc|ascending|desc|descending)$/i.test(p.name)) {
+            for (let i = from; i < f.orderBy.length; i++)
+              f.orderBy[i]!.desc = /^desc/i.test(p.name);
+            from = f.orderBy.length;
+          } else f.orderBy.push({ expr: this.expr(p, f) });
+        }
+        const ascending = kw('ascending');
+        if (ascending?.kind === 'name')
+          for (let i = start; i < f.orderBy.length; i++)
+            f.orderBy[i]!.desc = /^false$/i.test(ascending.name);
         return { kind: 'frame', frame: f };
       }
       case 'limit':
