@@ -462,7 +462,7 @@ describe('sqlToSr (BAM style)', () => {
     );
     const correlated = sqlToSr(
       parseSql(
-        'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.customer_id)',
+        'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.id < o.id)',
       ),
       schema,
     );
@@ -636,9 +636,33 @@ describe('sqlToSr (BAM style)', () => {
     // A copy of the outer table inside: SR names both alike.
     expect(
       lossy(
-        'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.customer_id)',
+        'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.id)',
       ),
     ).toEqual(['a correlated subquery']);
+    // Unless it only groups the table: rows compared with an aggregate of their own group.
+    const grouped = sqlToSr(
+      parseSql(
+        'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.customer_id)',
+      ),
+      schema,
+    );
+    expect(grouped.lossy).toEqual([]);
+    expect(grouped.sr).toBe(
+      [
+        'df1 = df.groupby(orders.customer_id).agg(avg(orders.amount) as avg_amount)',
+        "df2 = df1.where(element = orders.amount, filter = '> avg_amount')",
+        'res = df2.select(orders.id)',
+      ].join('\n'),
+    );
+    // A join on two columns: SR says no key; the fast preset restores the SQL's own.
+    expect(
+      sqlToSr(
+        parseSql(
+          'SELECT c.name, o.amount FROM customers c JOIN orders o ON o.customer_id = c.id AND o.id = c.id',
+        ),
+        schema,
+      ).approximations,
+    ).toEqual(['a join on several columns (SR says no key)']);
     // A lookup along the foreign key keeps every row; one on another column may drop rows.
     expect(
       lossy(

@@ -1,5 +1,6 @@
 import { isKeyBetween, type Schema } from '../schema/schema';
 import { analyzeSql, type SqlAnalysis } from '../sql/analyze';
+import { antiJoinsAsNotIn } from '../sql/anti-joins';
 import type {
   ColumnExpr,
   FunctionExpr,
@@ -13,7 +14,7 @@ import type {
   WindowSpec,
 } from '../sql/ast';
 import { resolvePositions } from '../sql/positions';
-import { isAggregate, walk, walkQuery } from '../sql/walk';
+import { AGGREGATE_NAMES, isAggregate, walk, walkQuery } from '../sql/walk';
 import { filterTextIsValue } from './to-sql';
 
 /** SR for a query, and the constructs it could only approximate. */
@@ -39,6 +40,17 @@ export interface SqlToSrResult {
 }
 
 type TableName = Extract<TableRef, { k: 'table' }>;
+
+/** Comparison operators, each with the one that means the same with its sides swapped. */
+const COMPARISONS: Record<string, string> = {
+  '=': '=',
+  '<>': '<>',
+  '!=': '!=',
+  '<': '>',
+  '>': '<',
+  '<=': '>=',
+  '>=': '<=',
+};
 
 /**
  * The copies of one table that the SQL tells apart and SR cannot: a table joined to itself
@@ -123,7 +135,7 @@ function tableCopies(
  * stay inline (`filter = max(t.c)`), as BAM writes them.
  */
 export function sqlToSr(written: SqlQuery, schema: Schema): SqlToSrResult {
-  const query = resolvePositions(written);
+  const query = antiJoinsAsNotIn(resolvePositions(written), schema);
   const analysis = analyzeSql(query, schema);
   const writer = new Writer(analysis, schema);
   writer.outer = query.body.k === 'select' ? query.body : undefined;
@@ -561,6 +573,9 @@ class Writer {
         this.lose('a join with a derived table');
       // A LEFT JOIN comes back from the SQL's own join keys (see deterministicFinalSql).
       if (j.kind === 'LEFT') this.approximations.push('LEFT JOIN (written as a plain join)');
+      // `ON a.x = r.x AND a.y = r.y`: SR names no key; the SQL's own keys restore all of them.
+      if (j.on && conjuncts(j.on).filter((c) => columnEquality(c)).length > 1)
+        this.approximations.push('a join on several columns (SR says no key)');
       if (j.kind === 'RIGHT' || j.kind === 'FULL')
         this.lose(`${j.kind} JOIN (written as a plain join)`);
     }
@@ -571,7 +586,20 @@ class Writer {
         this.rejoin.push(table);
       } else this.lose(what);
     }
-    const conds = [...(s.where ? conjuncts(s.where) : []), ...semiJoins.values()];
+    let conds = [...(s.where ? conjuncts(s.where) : []), ...semiJoins.values()];
+    // Rows compared with an aggregate of their own group (the same table, correlated on its
+    // columns): a grouping first, then each row beside its group's result.
+    if (cur === 'df') {
+      for (const g of conds.flatMap((c) => this.groupCorrelated(s, c) ?? [])) {
+        const grouped = this.nextDf();
+        this.emit(`${grouped} = df.groupby(${g.keys.join(', ')}).agg(${g.agg} as ${g.name})`);
+        const v = this.nextDf();
+        const filter = g.op === '=' ? g.name : `'${g.op} ${g.name}'`;
+        this.emit(`${v} = ${grouped}.where(element = ${g.element}, filter = ${filter})`);
+        cur = v;
+        conds = conds.filter((c) => c !== g.cond);
+      }
+    }
     const top = this.topOne(s, q, conds);
     const union = top || s.groupBy.length || s.having ? undefined : this.unionParts(s, q, conds);
     if (union) {
@@ -1133,6 +1161,79 @@ class Writer {
    * earlier result (a CTE's grouped counts), `max(count)` names nothing, so the first row
    * in order it is.
    */
+  /**
+   * `t.x OP (SELECT AGG(u.y) FROM t AS u WHERE u.k = t.k …)`: each row of t compared with an
+   * aggregate of the rows of t that share its k (the youngest per major, the latest per
+   * student, above their own group's average), which SR says as a grouping by k whose result
+   * each row is read beside (see `readsRowsBesideGroup` in to-sql.ts). Undefined for anything
+   * else, which the correlated-subquery path reports.
+   */
+  private groupCorrelated(
+    s: SqlSelect,
+    cond: SqlExpr,
+  ):
+    | { cond: SqlExpr; keys: string[]; agg: string; name: string; element: string; op: string }
+    | undefined {
+    const c = unnest(cond);
+    if (c.k !== 'binary' || !COMPARISONS[c.op]) return undefined;
+    const [outerSide, subSide, op] =
+      unnest(c.right).k === 'subquery'
+        ? [c.left, unnest(c.right), c.op]
+        : [c.right, unnest(c.left), COMPARISONS[c.op]!];
+    if (subSide.k !== 'subquery') return undefined;
+    const element = unnest(outerSide);
+    if (element.k !== 'column') return undefined;
+    const q = subSide.query;
+    const b = q.body;
+    if (b.k !== 'select' || q.with.length || q.orderBy.length || q.limit || !b.where)
+      return undefined;
+    if (b.joins.length || b.groupBy.length || b.having || b.distinct || b.items.length !== 1)
+      return undefined;
+    if (b.from?.k !== 'table' || !b.from.alias) return undefined;
+    const table = b.from.name.toLowerCase();
+    const inner = b.from.alias.toLowerCase();
+    const outerRef = [s.from, ...s.joins.map((j) => j.ref)].find(
+      (r) => r?.k === 'table' && r.name.toLowerCase() === table,
+    ) as TableName | undefined;
+    const outer = (outerRef?.alias ?? outerRef?.name)?.toLowerCase();
+    if (!outer || outer === inner) return undefined;
+    const agg = unnest(b.items[0]!.expr);
+    if (!isAggregate(agg) || agg.over || !AGGREGATE_NAMES.has(agg.name.toLowerCase()))
+      return undefined;
+    // An unqualified name inside the subquery is its own table's.
+    const tableOf = (x: ColumnExpr) => x.table?.toLowerCase() ?? inner;
+    const readsOnly = (e: SqlExpr, alias: string) => {
+      let ok = true;
+      walk(e, (x) => {
+        if (x.k === 'column' && tableOf(x) !== alias) ok = false;
+        if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) ok = false;
+        return ok;
+      });
+      return ok;
+    };
+    const outerColumn = element.table
+      ? element.table.toLowerCase() === outer
+      : this.analysis.resolve(element)?.kind === 'table' &&
+        same((this.analysis.resolve(element) as { table: string }).table, table);
+    if (!readsOnly(agg, inner) || !outerColumn) return undefined;
+    // Every condition of the subquery is `u.k = t.k` on one column k.
+    const keys: string[] = [];
+    for (const w of conjuncts(b.where)) {
+      const eq = columnEquality(w);
+      if (!eq) return undefined;
+      const [l, r] = eq;
+      const tables = [tableOf(l), tableOf(r)].sort();
+      if (tables[0] !== [inner, outer].sort()[0] || tables[1] !== [inner, outer].sort()[1])
+        return undefined;
+      if (l.name.toLowerCase() !== r.name.toLowerCase()) return undefined;
+      keys.push(this.expr(tableOf(l) === outer ? l : r));
+    }
+    const text = this.expr(agg);
+    const column = agg.args[0]?.k === 'column' ? agg.args[0].name : 'rows';
+    const name = srName(`${agg.name.toLowerCase()}_${column}`);
+    return { cond, keys, agg: text, name, element: this.expr(element), op };
+  }
+
   private topOne(
     s: SqlSelect,
     q: SqlQuery | undefined,

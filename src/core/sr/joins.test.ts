@@ -29,6 +29,33 @@ describe('joinTree', () => {
     expect(ons(schema, ['atom', 'connected'])).toEqual(['atom.atom_id = connected.atom_id']);
   });
 
+  it('joins on every same-named column the user joined the two tables on, a key of two columns', () => {
+    const fk = (column: string) => ({
+      fromTable: 'Attendance',
+      fromColumn: column,
+      toTable: 'Registrations',
+      toColumn: column,
+    });
+    const schema: Schema = {
+      dbId: 'student_assessment',
+      tables: [
+        table('Registrations', ['student_id', 'course_id', 'registration_date'], ['student_id']),
+        table('Attendance', ['student_id', 'course_id', 'date_of_attendance'], ['student_id']),
+      ],
+      foreignKeys: [fk('student_id'), fk('course_id')],
+    };
+    const on = (preferred: Schema['foreignKeys']) =>
+      joinTree(schema, ['Attendance', 'Registrations'], { preferred }).joins.map((j) =>
+        printExpr(j.on!),
+      );
+    expect(on([fk('student_id'), fk('course_id')])).toEqual([
+      'Attendance.student_id = Registrations.student_id AND Attendance.course_id = Registrations.course_id',
+    ]);
+    // Without the user's keys, or with one of them, one key (two keys may be two roles).
+    expect(on([])).toEqual(['Attendance.student_id = Registrations.student_id']);
+    expect(on([fk('course_id')])).toEqual(['Attendance.course_id = Registrations.course_id']);
+  });
+
   it('of equally short paths, prefers one through a table that references both ends', () => {
     // Sakila: a customer meets films through their rentals, not through the store whose
     // inventory holds them. The store comes first in the keys, so it used to win.

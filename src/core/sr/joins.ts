@@ -198,12 +198,33 @@ export function joinTree(
       at = step.from;
     }
     for (const step of path) {
-      const on: SqlExpr = {
+      const equal = (a: string, b: string): SqlExpr => ({
         k: 'binary',
         op: '=',
-        left: { k: 'column', table: step.from, name: step.edge.on[0] },
-        right: { k: 'column', table: step.edge.to, name: step.edge.on[1] },
-      };
+        left: { k: 'column', table: step.from, name: a },
+        right: { k: 'column', table: step.edge.to, name: b },
+      });
+      // The SQL joined the two tables on several same-named columns (`a.student_id =
+      // r.student_id AND a.course_id = r.course_id`, a key of two columns): on all of them again.
+      const [ca, cb] = step.edge.on;
+      const parts = same(ca, cb)
+        ? preferred.filter(
+            (fk) =>
+              same(fk.fromColumn, fk.toColumn) &&
+              !same(fk.fromColumn, ca) &&
+              ((same(fk.fromTable, step.from) && same(fk.toTable, step.edge.to)) ||
+                (same(fk.toTable, step.from) && same(fk.fromTable, step.edge.to))),
+          )
+        : [];
+      const on = parts.reduce<SqlExpr>(
+        (acc, fk) => ({
+          k: 'binary',
+          op: 'AND',
+          left: acc,
+          right: equal(fk.fromColumn, fk.toColumn),
+        }),
+        equal(ca, cb),
+      );
       joins.push({
         kind: step.edge.outer ? 'LEFT' : 'INNER',
         ref: { k: 'table', name: step.edge.to },

@@ -477,6 +477,13 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // A grouping's results grouped again by some of its keys, or by all of them.
     "WITH y AS (SELECT strftime('%Y', InvoiceDate) AS yr, CustomerId, SUM(Total) AS t FROM Invoice GROUP BY yr, CustomerId) SELECT CustomerId, MAX(t) FROM y GROUP BY CustomerId ORDER BY 2 DESC, 1 LIMIT 5",
     'WITH n AS (SELECT City, Country, COUNT(*) AS k FROM (SELECT City, Country FROM Customer UNION ALL SELECT City, Country FROM Employee) GROUP BY City, Country) SELECT City, Country, SUM(k) AS total FROM n GROUP BY City, Country ORDER BY total DESC, City LIMIT 3',
+    // Rows compared with an aggregate of their own group (a correlated subquery on one table).
+    'SELECT t.AlbumId, t.Name, t.Milliseconds FROM Track t WHERE t.Milliseconds = (SELECT MAX(u.Milliseconds) FROM Track u WHERE u.AlbumId = t.AlbumId)',
+    'SELECT t.Name FROM Track t WHERE t.UnitPrice > (SELECT AVG(u.UnitPrice) FROM Track u WHERE u.GenreId = t.GenreId)',
+    'SELECT c.Country, c.FirstName FROM Customer c WHERE (SELECT MAX(d.CustomerId) FROM Customer d WHERE d.Country = c.Country) = c.CustomerId',
+    // Rows with no match, as an outer join; a correlation on two columns of one outer table.
+    'SELECT ar.Name FROM Artist ar LEFT JOIN Album al ON al.ArtistId = ar.ArtistId WHERE al.AlbumId IS NULL',
+    'SELECT t.Name FROM Track t WHERE t.GenreId = 1 AND NOT EXISTS (SELECT 1 FROM InvoiceLine il WHERE il.TrackId = t.TrackId AND il.UnitPrice = t.UnitPrice)',
   ];
 
   it('gives the same result for each query', async () => {

@@ -1128,21 +1128,32 @@ class Compiler {
    */
   private correlated(frame: Frame): Frame {
     if (frame.set || frame.source) return frame;
+    // `inner.k = outer.k`: a link to a table the frame reads nowhere else, on one column or
+    // several (`a.student_id = r.student_id`, `a.course_id = r.course_id`).
+    const links = frame.filters.filter(
+      (c): c is Extract<SqlExpr, { k: 'binary' }> =>
+        c.k === 'binary' &&
+        c.op === '=' &&
+        c.left.k === 'column' &&
+        c.right.k === 'column' &&
+        !!c.left.table &&
+        !!c.right.table &&
+        !same(c.left.table, c.right.table),
+    );
     const outer = new Set<string>();
-    for (const c of frame.filters) {
-      if (c.k !== 'binary' || c.op !== '=' || c.left.k !== 'column' || c.right.k !== 'column')
-        continue;
-      const [a, b] = [c.left, c.right];
-      if (!a.table || !b.table || same(a.table, b.table)) continue;
+    for (const c of links) {
+      const table = (c.right as { table: string }).table;
+      const own = links.filter((x) => same((x.right as { table: string }).table, table));
       const others = [
-        ...frame.filters.filter((x) => x !== c),
+        ...frame.filters.filter((x) => !own.some((o) => o === x)),
+        ...own.map((x) => x.left),
         ...frame.groupBy,
         ...frame.having,
         ...frame.aggregates,
         ...frame.orderBy.map((o) => o.expr),
         ...(frame.select ?? []).map((i) => i.expr),
       ];
-      if (!others.some((x) => readsTable(x, b.table!))) outer.add(b.table);
+      if (!others.some((x) => readsTable(x, table))) outer.add(table);
     }
     if (outer.size === 0) return frame;
     const out = clone(frame);
