@@ -592,16 +592,9 @@ class Compiler {
         const fnName = kw('function') ?? kw('func');
         const of = kw('element') ?? kw('column');
         if (fnName?.kind === 'string' && of && args.length === 2) {
-          const fn = DICT_AGGREGATES[fnName.value.toLowerCase()];
-          if (!fn) this.fail(`${name}(function = '${fnName.value}') is no aggregate`);
-          const column = this.expr(of, f);
-          f.aggregates.push({
-            k: 'function',
-            name: fn === 'NUNIQUE' ? 'COUNT' : fn,
-            args: [column],
-            distinct: fn === 'NUNIQUE',
-            star: false,
-          });
+          const agg = namedAggregate(fnName.value, this.expr(of, f));
+          if (!agg) this.fail(`${name}(function = '${fnName.value}') is no aggregate`);
+          f.aggregates.push(agg);
           return { kind: 'frame', frame: f };
         }
         // `agg({'t.c': 'sum', 'd': 'max'})`: column → aggregate, as pandas writes it.
@@ -609,17 +602,15 @@ class Compiler {
           args.length === 1 && args[0]!.value.kind === 'dict' ? args[0]!.value : undefined;
         if (dict) {
           for (const { key, value } of dict.entries) {
-            const fn =
-              value.kind === 'string' ? DICT_AGGREGATES[value.value.toLowerCase()] : undefined;
-            if (key.kind !== 'string' || !fn) this.fail('agg({...}) maps a column to sum, max, …');
-            const column = this.expr(parseSrExpr(key.value, { names: this.index.lexerNames }), f);
-            f.aggregates.push({
-              k: 'function',
-              name: fn === 'NUNIQUE' ? 'COUNT' : fn,
-              args: [column],
-              distinct: fn === 'NUNIQUE',
-              star: false,
-            });
+            const agg =
+              key.kind === 'string' && value.kind === 'string'
+                ? namedAggregate(
+                    value.value,
+                    this.expr(parseSrExpr(key.value, { names: this.index.lexerNames }), f),
+                  )
+                : undefined;
+            if (!agg) this.fail('agg({...}) maps a column to sum, max, …');
+            f.aggregates.push(agg);
           }
           return { kind: 'frame', frame: f };
         }
@@ -1994,16 +1985,14 @@ function aliasCall(e: SrExpr): { expr: SrExpr; alias: string; cast?: string } | 
 
 const DATE_PARTS: Record<string, string> = { year: '%Y', month: '%m', day: '%d' };
 
-/** The aggregates a pandas-style `agg({column: 'name'})` names. */
-const DICT_AGGREGATES: Record<string, string> = {
-  sum: 'SUM',
-  max: 'MAX',
-  min: 'MIN',
-  avg: 'AVG',
-  mean: 'AVG',
-  count: 'COUNT',
-  nunique: 'NUNIQUE',
-};
+/** The aggregate a pandas-style name (`'sum'`, `'mean'`, `'nunique'`) stands for, of `column`. */
+function namedAggregate(name: string, column: SqlExpr): SqlExpr | undefined {
+  const lower = name.toLowerCase();
+  const fn = { sum: 'SUM', max: 'MAX', min: 'MIN', avg: 'AVG', mean: 'AVG', count: 'COUNT' }[lower];
+  if (lower === 'nunique')
+    return { k: 'function', name: 'COUNT', args: [column], distinct: true, star: false };
+  return fn ? { k: 'function', name: fn, args: [column], distinct: false, star: false } : undefined;
+}
 
 /** The SQL type a name such as `float` or `int` stands for, when it is one. */
 function castType(name: string): string | undefined {
