@@ -1152,16 +1152,6 @@ class Writer {
   }
 
   /**
-   * `c = (SELECT MAX(c) FROM t WHERE …)` as BAM mostly writes it: the row with the largest
-   * value, `orderby(by = c, desc).limit(1)` after the other conditions, when the subquery has
-   * its own conditions (usually repeating the outer ones), which `filter = max(t.c)` cannot
-   * say. Without them we write `filter = max(t.c)`, which keeps ties, even for a query of one
-   * table and that one condition, where BAM wrote the first row in order 8 times of 12 in the
-   * recorded runs: a trajectory that drops ties compiles to SQL that does too. Over an
-   * earlier result (a CTE's grouped counts), `max(count)` names nothing, so the first row
-   * in order it is.
-   */
-  /**
    * `t.x OP (SELECT AGG(u.y) FROM t AS u WHERE u.k = t.k …)`: each row of t compared with an
    * aggregate of the rows of t that share its k (the youngest per major, the latest per
    * student, above their own group's average), which SR says as a grouping by k whose result
@@ -1211,10 +1201,10 @@ class Writer {
       });
       return ok;
     };
+    const resolved = element.table ? undefined : this.analysis.resolve(element);
     const outerColumn = element.table
       ? element.table.toLowerCase() === outer
-      : this.analysis.resolve(element)?.kind === 'table' &&
-        same((this.analysis.resolve(element) as { table: string }).table, table);
+      : resolved?.kind === 'table' && same(resolved.table, table);
     if (!readsOnly(agg, inner) || !outerColumn) return undefined;
     // Every condition of the subquery is `u.k = t.k` on one column k.
     const keys: string[] = [];
@@ -1234,6 +1224,16 @@ class Writer {
     return { cond, keys, agg: text, name, element: this.expr(element), op };
   }
 
+  /**
+   * `c = (SELECT MAX(c) FROM t WHERE …)` as BAM mostly writes it: the row with the largest
+   * value, `orderby(by = c, desc).limit(1)` after the other conditions, when the subquery has
+   * its own conditions (usually repeating the outer ones), which `filter = max(t.c)` cannot
+   * say. Without them we write `filter = max(t.c)`, which keeps ties, even for a query of one
+   * table and that one condition, where BAM wrote the first row in order 8 times of 12 in the
+   * recorded runs: a trajectory that drops ties compiles to SQL that does too. Over an
+   * earlier result (a CTE's grouped counts), `max(count)` names nothing, so the first row
+   * in order it is.
+   */
   private topOne(
     s: SqlSelect,
     q: SqlQuery | undefined,

@@ -481,6 +481,7 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT t.AlbumId, t.Name, t.Milliseconds FROM Track t WHERE t.Milliseconds = (SELECT MAX(u.Milliseconds) FROM Track u WHERE u.AlbumId = t.AlbumId)',
     'SELECT t.Name FROM Track t WHERE t.UnitPrice > (SELECT AVG(u.UnitPrice) FROM Track u WHERE u.GenreId = t.GenreId)',
     'SELECT c.Country, c.FirstName FROM Customer c WHERE (SELECT MAX(d.CustomerId) FROM Customer d WHERE d.Country = c.Country) = c.CustomerId',
+    'SELECT t.Name FROM Track t WHERE t.Milliseconds >= (SELECT MAX(Milliseconds) FROM Track u WHERE u.AlbumId = t.AlbumId AND u.GenreId = t.GenreId) ORDER BY t.Name LIMIT 20',
     // Rows with no match, as an outer join; a correlation on two columns of one outer table.
     'SELECT ar.Name FROM Artist ar LEFT JOIN Album al ON al.ArtistId = ar.ArtistId WHERE al.AlbumId IS NULL',
     'SELECT t.Name FROM Track t WHERE t.GenreId = 1 AND NOT EXISTS (SELECT 1 FROM InvoiceLine il WHERE il.TrackId = t.TrackId AND il.UnitPrice = t.UnitPrice)',

@@ -985,7 +985,8 @@ class Compiler {
       }
       const frame = this.frameOf(value, f);
       if (frame) return { k: 'in', expr: left, query: this.toQuery(frame), not };
-      // `in(df1.client_id)`: every client_id of df1, not the first one (a scalar subquery).
+      // `in(df1.client_id)`: df1's client_ids, `IN (SELECT …)` (SQLite reads `IN ((SELECT
+      // …))` alike, but it reads as a list of one value).
       const one = this.expr(value, f);
       if (one.k === 'subquery') return { k: 'in', expr: left, query: one.query, not };
       return { k: 'in', expr: left, list: [one], not };
@@ -1121,23 +1122,23 @@ class Compiler {
     if (frame.set || frame.source) return frame;
     // `inner.k = outer.k`: a link to a table the frame reads nowhere else, on one column or
     // several (`a.student_id = r.student_id`, `a.course_id = r.course_id`).
-    const links = frame.filters.filter(
-      (c): c is Extract<SqlExpr, { k: 'binary' }> =>
-        c.k === 'binary' &&
-        c.op === '=' &&
-        c.left.k === 'column' &&
-        c.right.k === 'column' &&
-        !!c.left.table &&
-        !!c.right.table &&
-        !same(c.left.table, c.right.table),
+    const links = frame.filters.flatMap((cond) =>
+      cond.k === 'binary' &&
+      cond.op === '=' &&
+      cond.left.k === 'column' &&
+      cond.right.k === 'column' &&
+      cond.left.table &&
+      cond.right.table &&
+      !same(cond.left.table, cond.right.table)
+        ? [{ cond, inner: cond.left, table: cond.right.table }]
+        : [],
     );
     const outer = new Set<string>();
-    for (const c of links) {
-      const table = (c.right as { table: string }).table;
-      const own = links.filter((x) => same((x.right as { table: string }).table, table));
+    for (const { table } of links) {
+      const own = links.filter((x) => same(x.table, table));
       const others = [
-        ...frame.filters.filter((x) => !own.some((o) => o === x)),
-        ...own.map((x) => x.left),
+        ...frame.filters.filter((x) => !own.some((o) => o.cond === x)),
+        ...own.map((x) => x.inner),
         ...frame.groupBy,
         ...frame.having,
         ...frame.aggregates,
@@ -1657,15 +1658,20 @@ class Compiler {
     // Else through a table whose column it passes on, joined on that column (`JOIN legalities
     // ON legalities.format = df4.format`), then along keys from there.
     for (const [, origin] of origins) {
+      const on = (o: typeof origin): SqlExpr => ({
+        k: 'binary',
+        op: '=',
+        left: { k: 'column', table: o.table, name: o.column },
+        right: { k: 'column', table: source.name, name: o.name },
+      });
+      // The table itself read beside its own grouping (`groupby(t.a, t.b)`, then each row of
+      // t beside its group): on every column of t passed on, the whole group key.
+      const passed =
+        origin.table === t ? origins.map(([, o]) => o).filter((o) => o.table === t) : [origin];
       const self: Join = {
         kind: 'INNER',
         ref: { k: 'table', name: origin.table },
-        on: {
-          k: 'binary',
-          op: '=',
-          left: { k: 'column', table: origin.table, name: origin.column },
-          right: { k: 'column', table: source.name, name: origin.name },
-        },
+        on: passed.map(on).reduce((acc, x) => ({ k: 'binary', op: 'AND', left: acc, right: x })),
       };
       let joins: Join[];
       try {
