@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { QueryOutcome, RunRequest, SqlRunner } from '../core/eval/sql-runner';
+import type { RunResult } from '../core/sr/roundtrip';
 import type { WorkerReply, WorkerRequest, WorkerStarted } from './sql-worker';
 
 // A plain file URL (not `new Worker(new URL(…))` inline) so bundlers leave the Node worker alone.
@@ -114,4 +115,17 @@ export class WorkerSqlRunner implements SqlRunner {
     const lanes = this.lanes.splice(0);
     await Promise.all(lanes.map((l) => l.worker.terminate()));
   }
+}
+
+/** One query on `db` through `runner`: its rows, or why there are none (an error, the time limit). */
+export async function runOne(
+  runner: SqlRunner,
+  db: string,
+  sql: string,
+  timeoutMs: number,
+): Promise<RunResult> {
+  const [result] = await runner.run({ db, queries: [sql], timeoutMs, text: 'ignore' });
+  if (result?.kind === 'rows') return { rows: result.rows };
+  if (result?.kind === 'timeout') return { error: `time limit (${timeoutMs} ms) passed` };
+  return { error: result?.message ?? 'no result' };
 }

@@ -49,7 +49,10 @@ describe('npm run <script> -- --help (bench and build scripts)', () => {
   const cases: [string, string[]][] = [
     ['bench:sr', ['--data DIR', '--json']],
     ['bench:sr-consistency', ['--reference DIR', '--json']],
-    ['bench:roundtrip-synthetic', ['--queries WHICH', '--keep-joins', '--dev FILE']],
+    [
+      'bench:roundtrip-synthetic',
+      ['--queries WHICH', '--keep-joins', '--dev FILE', '--timeout-ms MS'],
+    ],
     ['bench:load', ['--n N', '--reference DIR']],
     ['build:kiosk', ['--db FILE', '--preset fast|faithful', '--config FILE']],
   ];

@@ -7,14 +7,13 @@ import {
   isTranslation,
   judgeRoundtrip,
   type RoundtripOutcome,
-  type RunResult,
   translateRoundtrip,
 } from '../../core/sr/roundtrip';
 import { integer, type OptionSpec, parseOptions, required } from '../args';
 import { CliError } from '../cli-error';
 import type { Command } from '../commands';
 import { ProgressBar } from '../progress';
-import { WorkerSqlRunner } from '../worker-sql-runner';
+import { runOne, WorkerSqlRunner } from '../worker-sql-runner';
 
 interface SpiderItem {
   db_id: string;
@@ -82,12 +81,7 @@ export const roundtripCommand: Command = {
     const missingDbs = new Set<string>();
     const schemas = new Map<string, Schema | Error>();
     const report = { total: 0, compiled: 0, executionMatch: 0 };
-    const run = async (db: string, sql: string): Promise<RunResult> => {
-      const [result] = await runner.run({ db, queries: [sql], timeoutMs, text: 'ignore' });
-      if (result?.kind === 'rows') return { rows: result.rows };
-      if (result?.kind === 'timeout') return { error: `time limit (${timeoutMs} ms) passed` };
-      return { error: result?.message ?? 'no result' };
-    };
+    const run = (db: string, sql: string) => runOne(runner, db, sql, timeoutMs);
     const miss = (item: SpiderItem, problem: string, outcome?: RoundtripOutcome) => {
       if (!opts.verbose) return;
       const detail = outcome ? `${item.query}\n${outcome.sr ?? ''}\n${outcome.sql ?? ''}\n` : '';

@@ -38,8 +38,8 @@ export function deterministicMask(sr: string, schema: Schema): DeterministicOutc
   return { ok: true, output: maskSr(sr, indexSchema(schema)).masked, notes: [] };
 }
 
-/** Why stage 5 kept the SQL it was given. */
-const KEPT_AS_WRITTEN =
+/** Why stage 5 kept the SQL it was given (one of its notes). */
+export const KEPT_AS_WRITTEN =
   'the corrected trajectory is the one read from the SQL; the SQL is kept as written';
 
 /**

@@ -102,10 +102,11 @@ export function isTranslation(
 
 /**
  * The second half: the outcome given what the original query (`expected`) and the compiled
- * one (`actual`, absent when the original could not run) returned.
+ * one (`actual`, absent when the original could not run) returned. Rows are compared in
+ * order when the original query (`t.query`) orders them; without it, as multisets.
  */
 export function judgeRoundtrip(
-  t: RoundtripTranslation,
+  t: Pick<RoundtripTranslation, 'sr' | 'sql'> & { query?: SqlQuery },
   expected: RunResult,
   actual?: RunResult,
 ): RoundtripOutcome {
@@ -113,7 +114,7 @@ export function judgeRoundtrip(
   if ('error' in expected) return { ...base, match: false, problem: `gold: ${expected.error}` };
   if (!actual) return { ...base, match: false, problem: 'the compiled query did not run' };
   if ('error' in actual) return { ...base, match: false, problem: `run: ${actual.error}` };
-  const match = sameRows(expected.rows, actual.rows, t.query.orderBy.length > 0);
+  const match = sameRows(expected.rows, actual.rows, (t.query?.orderBy.length ?? 0) > 0);
   return match ? { ...base, match } : { ...base, match, problem: 'different result' };
 }
 

@@ -67,7 +67,7 @@ describe('SQL → SR → SQL on BIRD gold SQL (databases made up from tables.jso
     const tables = JSON.parse(
       readFileSync(join(BIRD_DEV_EVEN, 'tables.json'), 'utf8'),
     ) as TablesJsonEntry[];
-    const report = syntheticRoundtrip(
+    const report = await syntheticRoundtrip(
       SQL,
       dev.map((d) => ({ dbId: d.db_id, sql: d.SQL })),
       tables,
@@ -97,11 +97,11 @@ describe('BAM’s recorded trajectories compiled back (SR as a model writes it)'
         : [{ dbId: item.dbId, sql: stripBirdSuffix(item.initialSql), sr: extractSr(response) }];
     });
     expect(items.length).toBe(767);
-    const report = syntheticRoundtrip(SQL, items, ref.tables, { seed: 1 });
+    const report = await syntheticRoundtrip(SQL, items, ref.tables, { seed: 1 });
     // 642 before SR → SQL read BAM's other spellings (`filter = in(…)`, `.as(…)`, …).
     expect(report.executionMatch / report.goldRuns).toBeGreaterThanOrEqual(0.87);
     // Its own trajectory of a query is compiled when none is given: not the same count.
-    const ours = syntheticRoundtrip(
+    const ours = await syntheticRoundtrip(
       SQL,
       items.map(({ dbId, sql }) => ({ dbId, sql })),
       ref.tables,
@@ -122,9 +122,9 @@ async function unseen(file: string, onKeptMiss?: (dbId: string, sql: string) => 
   const tables = JSON.parse(readFileSync(join(SPIDER, 'tables.json'), 'utf8')) as TablesJsonEntry[];
   const list = items.map((d) => ({ dbId: d.db_id, sql: d.query }));
   return {
-    alone: syntheticRoundtrip(SQL, list, tables, { seed: 1 }),
+    alone: await syntheticRoundtrip(SQL, list, tables, { seed: 1 }),
     // As the fast preset compiles a corrected trajectory: with the keys the SQL joined on.
-    kept: syntheticRoundtrip(SQL, list, tables, { seed: 1, keepJoins: true }, onKeptMiss),
+    kept: await syntheticRoundtrip(SQL, list, tables, { seed: 1, keepJoins: true }, onKeptMiss),
     tables,
   };
 }

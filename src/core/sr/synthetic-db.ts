@@ -1,7 +1,15 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import { seededRandom } from '../random';
 import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
-import { type RoundtripOptions, type RoundtripOutcome, roundtrip } from './roundtrip';
+import type { SqlQuery } from '../sql/ast';
+import { parseSql } from '../sql/parse';
+import {
+  judgeRoundtrip,
+  type RoundtripOptions,
+  type RoundtripOutcome,
+  type RunResult,
+  translateRoundtrip,
+} from './roundtrip';
 
 /** How to fill a synthetic database. */
 export interface SyntheticOptions {
@@ -140,19 +148,62 @@ export interface SyntheticRoundtripReport {
   executionMatchWithRows: number;
 }
 
+/** One query of `syntheticRoundtrip`. */
+export interface SyntheticItem {
+  dbId: string;
+  /** The query whose result is the reference. */
+  sql: string;
+  /** The trajectory compiled instead of the query's own (a model's, from a recorded run). */
+  sr?: string;
+  /**
+   * SQL already written from a trajectory (by the fast preset's stage 5, say), compared with
+   * `sql` instead of compiling anything; or why there is none.
+   */
+  candidate?: { sql: string } | { problem: string };
+}
+
+/** Runs queries on one made-up database. */
+export interface SyntheticRunner {
+  open(db: Database): Promise<{
+    run(sql: string): Promise<RunResult>;
+    close(): Promise<void>;
+  }>;
+}
+
+/**
+ * Runs the queries in this thread, on the database itself: fast, but sql.js cannot stop a
+ * query, so one that never ends (a recursive CTE over made-up rows that form a cycle) hangs
+ * the caller. Node's scripts use a worker with a time limit instead.
+ */
+export const inThisThread: SyntheticRunner = {
+  async open(db) {
+    return {
+      async run(sql) {
+        try {
+          return { rows: db.exec(sql)[0]?.values ?? [] };
+        } catch (error) {
+          return { error: (error as Error).message };
+        }
+      },
+      async close() {},
+    };
+  },
+};
+
 /**
  * SQL → SR → SQL for gold queries whose databases are not at hand: each database is made up
  * (`syntheticDatabase`, seeded with its queries' literals), gold and round-tripped SQL run on
  * it and are compared as `roundtrip` does. An item's `sr`, when given, is the trajectory
- * compiled instead of the query's own. Requires `initSqlParser()` to have finished.
+ * compiled instead of the query's own; its `candidate`, the SQL compared instead of any
+ * compiled. Requires `initSqlParser()` to have finished.
  */
-export function syntheticRoundtrip(
+export async function syntheticRoundtrip(
   SQL: SqlJsStatic,
-  items: readonly { dbId: string; sql: string; sr?: string }[],
+  items: readonly SyntheticItem[],
   tables: TablesJsonEntry[],
-  options: SyntheticOptions & RoundtripOptions = {},
+  options: SyntheticOptions & RoundtripOptions & { runner?: SyntheticRunner } = {},
   onMiss?: (dbId: string, sql: string, outcome: RoundtripOutcome) => void,
-): SyntheticRoundtripReport {
+): Promise<SyntheticRoundtripReport> {
   const report = {
     total: 0,
     compiled: 0,
@@ -161,27 +212,33 @@ export function syntheticRoundtrip(
     goldWithRows: 0,
     executionMatchWithRows: 0,
   };
-  const byDb = new Map<string, { sql: string; sr?: string }[]>();
+  const byDb = new Map<string, SyntheticItem[]>();
   for (const item of items) byDb.set(item.dbId, [...(byDb.get(item.dbId) ?? []), item]);
   for (const [dbId, dbItems] of byDb) {
-    const sqls = dbItems.map((i) => i.sql);
     const entry = tables.find((t) => t.db_id === dbId);
     if (!entry) continue;
-    const db = syntheticDatabase(SQL, entry, { ...options, literals: literalsOf(sqls) });
+    const literals = literalsOf(dbItems.map((i) => i.sql));
+    const db = syntheticDatabase(SQL, entry, { ...options, literals });
     const schema = schemaForDb(tables, dbId);
-    const run = (sql: string) => db.exec(sql)[0]?.values ?? [];
+    const runner = await (options.runner ?? inThisThread).open(db);
     try {
-      for (const { sql, sr } of dbItems) {
+      for (const { sql, sr, candidate } of dbItems) {
         report.total++;
-        let withRows = false;
-        try {
-          withRows = run(sql).length > 0;
-          report.goldRuns++;
-        } catch {
-          // roundtrip reports a failing gold query.
-        }
+        const expected = await runner.run(sql);
+        const withRows = 'rows' in expected && expected.rows.length > 0;
+        if ('rows' in expected) report.goldRuns++;
         if (withRows) report.goldWithRows++;
-        const outcome = roundtrip(sql, schema, run, { keepJoins: options.keepJoins, sr });
+        const t = candidate
+          ? given(sql, sr, candidate)
+          : translateRoundtrip(sql, schema, { keepJoins: options.keepJoins, sr });
+        const outcome =
+          'compiled' in t
+            ? t
+            : judgeRoundtrip(
+                t,
+                expected,
+                'error' in expected ? undefined : await runner.run(t.sql),
+              );
         if (outcome.compiled) report.compiled++;
         if (outcome.match) {
           report.executionMatch++;
@@ -189,8 +246,29 @@ export function syntheticRoundtrip(
         } else onMiss?.(dbId, sql, outcome);
       }
     } finally {
+      await runner.close();
       db.close();
     }
   }
   return report;
+}
+
+/**
+ * A candidate SQL to judge against `sql`, with `sql` parsed to know whether its result is
+ * ordered (one the parser does not read, `WITH RECURSIVE` say, is compared as a multiset).
+ */
+function given(
+  sql: string,
+  sr: string | undefined,
+  candidate: { sql: string } | { problem: string },
+): Parameters<typeof judgeRoundtrip>[0] | RoundtripOutcome {
+  if ('problem' in candidate)
+    return { sr, compiled: false, match: false, problem: candidate.problem };
+  let query: SqlQuery | undefined;
+  try {
+    query = parseSql(sql);
+  } catch {
+    query = undefined;
+  }
+  return { query, sr: sr ?? '', sql: candidate.sql };
 }

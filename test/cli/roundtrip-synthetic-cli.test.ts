@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { BIRD_DEV_EVEN, SPIDER2SQLITE } from '../paths';
+import { runTsx } from '../support/cli';
+
+const BENCH = 'scripts/bench-roundtrip-synthetic.ts';
+
+describe('npm run bench:roundtrip-synthetic -- --queries final (fast preset’s stage 5 vs the generator)', () => {
+  it('compares the generator’s recorded SQL of spider2sqlite with stage 5’s, ending a runaway query at the time limit', () => {
+    const r = runTsx(BENCH, [
+      '--reference',
+      SPIDER2SQLITE,
+      '--queries',
+      'final',
+      '--timeout-ms',
+      '3000',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.total).toBe(135);
+    // The trajectory came back unchanged: stage 5 keeps the initial SQL.
+    expect(report.keptAsWritten).toBeGreaterThan(0);
+    expect(report.compiled).toBeGreaterThanOrEqual(report.keptAsWritten);
+    expect(report.executionMatch).toBeLessThanOrEqual(report.compiled);
+    // Measured 17 (see README); fewer means stage 5 got worse at what the models write.
+    expect(report.executionMatch).toBeGreaterThanOrEqual(17);
+    // A recursive CTE cycles forever on made-up rows; it used to hang the bench.
+    expect(r.stderr).toContain('gold: time limit (3000 ms) passed');
+  }, 120_000);
+
+  it('says in one line when the set has no stage 4 or generator SQL, exit 2', () => {
+    const r = runTsx(BENCH, ['--reference', BIRD_DEV_EVEN, '--queries', 'final', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(
+      /^bench:roundtrip-synthetic: .*bird-dev-even has no recorded stage-4 trajectories and generator SQL \(final_traj\.jsonl, final_sql\.json\)$/,
+    );
+  });
+});
