@@ -290,6 +290,21 @@ describe('srToSql on SR as the recorded models also write it', () => {
       "df1 = df.where(element = singer.Country, filter = 'France')\ndf2 = df.where(element = concert.Year, filter = 2014)\nres = df1.intersect(df2).select(singer.Name)",
       "SELECT Name FROM singer WHERE Country = 'France' INTERSECT SELECT s.Name FROM singer s JOIN singer_in_concert sc ON s.Singer_ID = sc.Singer_ID JOIN concert c ON sc.concert_ID = c.concert_ID WHERE c.Year = 2014",
     ],
+    [
+      'avg(sum(x)) over a grouping that computed sum(x): the mean of the groups’ sums',
+      "df1 = df.groupby(singer.Country).agg(sum(singer.Age))\ndf2 = df1.where(element = sum(singer.Age), filter = '> 30')\nres = df2.select(avg(sum(singer.Age)))",
+      'SELECT avg(s) FROM (SELECT sum(Age) AS s FROM singer GROUP BY Country HAVING sum(Age) > 30)',
+    ],
+    [
+      'max(count(x)) over a grouping that counted x',
+      'df1 = df.groupby(singer_in_concert.concert_ID).agg(count(singer_in_concert.Singer_ID))\nres = df1.select(max(count(singer_in_concert.Singer_ID)))',
+      'SELECT max(n) FROM (SELECT count(Singer_ID) AS n FROM singer_in_concert GROUP BY concert_ID)',
+    ],
+    [
+      'orderby(by = sum(x) / count(y)) of a step that selected that ratio',
+      'df1 = df.groupby(singer.Country).select(singer.Country, sum(singer.Age) / count(singer.Singer_ID))\nres = df1.orderby(by = sum(singer.Age) / count(singer.Singer_ID), desc).limit(1)',
+      'SELECT Country, sum(Age) / count(Singer_ID) FROM singer GROUP BY Country ORDER BY 2 DESC LIMIT 1',
+    ],
   ])('reads %s', (_label, sr, gold) => {
     const expected = rows(gold);
     expect(expected.length).toBeGreaterThan(0);
@@ -340,6 +355,22 @@ describe('srToSql on SR as the recorded models also write it', () => {
       if (!result.ok) expect(result.error.message).toMatch(/result of \d+ columns .* one value/);
     }
     const empty = srToSql('df1 = df.groupby(singer.Country).count().select()\nres = df1', schema);
+    // An aggregate of the grouping's own aggregate: a column of the grouping, not SUM inside AVG.
+    const nested = compile(
+      'df1 = df.groupby(singer.Country).agg(sum(singer.Age))\nres = df1.select(avg(sum(singer.Age)))',
+    );
+    expect(nested).not.toMatch(/AVG\(SUM/i);
+    expect(rows(nested)).toEqual(
+      rows('SELECT avg(s) FROM (SELECT sum(Age) AS s FROM singer GROUP BY Country)'),
+    );
+    // count(*) of a finished result outside any aggregate still counts its rows.
+    expect(
+      rows(
+        compile(
+          'df1 = df.groupby(singer.Country).select(singer.Country, count(singer.Singer_ID))\nres = df1.count()',
+        ),
+      ),
+    ).toEqual(rows('SELECT count(DISTINCT Country) FROM singer'));
     expect(!empty.ok && empty.error.message).toMatch(/line 1: select\(\) names nothing/);
   });
 });

@@ -42,6 +42,11 @@ interface Frame {
     columns?: string[];
     /** Result columns that pass a schema column through: name (lower case) -> that column. */
     origins?: Map<string, { table: string; column: string; name: string }>;
+    /**
+     * Result columns computed with aggregates (`SUM(t.x)`, `SUM(t.x) / COUNT(t.y)`): the
+     * expression (as JSON) -> its place in the query's select list (see `computedColumn`).
+     */
+    computed?: Map<string, number>;
   };
   tables: string[];
   filters: SqlExpr[];
@@ -311,6 +316,10 @@ class Compiler {
   private stepTables: string[] = [];
   /** Frames that read more tables than they name, for the current step (see widenRefinedFrames). */
   private widened = new Map<Frame, string[]>();
+  /** True while `computedColumn` compiles an expression to compare it. */
+  private comparing = false;
+  /** How many aggregate calls the expression being compiled is inside. */
+  private aggregateDepth = 0;
 
   /** The frame `res` is bound to, once all steps are read. */
   private result: Frame | undefined;
@@ -496,13 +505,67 @@ class Compiler {
   /** A frame that reads `frame`'s result as a derived table named `name`. */
   private asTable(frame: Frame, name: string): Frame {
     const out = emptyFrame();
+    const query = this.toQuery(frame);
+    const computed = new Map<string, number>();
+    if (query.body.k === 'select') {
+      // A copy: an alias given later (`computedColumn`) is this table's, not `frame`'s.
+      query.body = { ...query.body, items: [...query.body.items] };
+      query.body.items.forEach((item, i) => {
+        if (hasAggregate(item.expr)) computed.set(JSON.stringify(item.expr), i);
+      });
+    }
     out.source = {
       name,
-      query: this.toQuery(frame),
+      query,
       columns: outputNames(frame),
       origins: outputOrigins(frame),
+      computed,
     };
     return out;
+  }
+
+  /**
+   * An expression over an earlier result that the result itself computed, as its column:
+   * after `df1 = df.groupby(t.k).agg(sum(t.x))`, `df1.select(avg(sum(t.x)))` averages the
+   * groups' sums and `df2.orderby(by = sum(t.x) / count(t.y))` orders by a column `df2`
+   * selected. Compiled again over the rows, such an aggregate would sit inside another
+   * (which SQLite rejects) or re-join the tables the result was computed from. The column
+   * gets a name when it has none (`sum_x`). Outside another aggregate, one that reads no
+   * column (`count(*)`) is not the result's: it counts the result's rows.
+   */
+  private computedColumn(e: SrExpr, f: Frame | undefined): SqlExpr | undefined {
+    const source = f?.source;
+    if (!f || !source?.computed?.size || this.comparing) return undefined;
+    if (e.kind !== 'call' && e.kind !== 'binary') return undefined;
+    let key: string | undefined;
+    this.comparing = true;
+    try {
+      this.trial(() => {
+        key = JSON.stringify(this.expr(e, clone(f)));
+        return true;
+      });
+    } finally {
+      this.comparing = false;
+    }
+    const index = key === undefined ? undefined : source.computed.get(key);
+    if (index === undefined || source.query.body.k !== 'select') return undefined;
+    let readsColumn = false;
+    walk(JSON.parse(key!) as SqlExpr, (x) => {
+      if (x.k === 'column') readsColumn = true;
+      return !readsColumn;
+    });
+    if (!readsColumn && this.aggregateDepth === 0) return undefined;
+    const items = source.query.body.items;
+    const item = items[index]!;
+    if (!item.alias) {
+      const taken = new Set((source.columns ?? []).map((c) => c.toLowerCase()));
+      const base = computedName(item.expr);
+      let alias = base;
+      for (let n = 2; taken.has(alias.toLowerCase()); n++) alias = `${base}_${n}`;
+      items[index] = { ...item, alias };
+      source.columns = [...(source.columns ?? []), alias];
+    }
+    return { k: 'column', table: source.name, name: items[index]!.alias! };
   }
 
   private frameOf(e: SrExpr, frame: Frame | undefined): Frame | undefined {
@@ -876,6 +939,15 @@ class Compiler {
   }
 
   private aggregateCall(fn: string, args: SrArg[], f: Frame): SqlExpr {
+    this.aggregateDepth++;
+    try {
+      return this.aggregateCallIn(fn, args, f);
+    } finally {
+      this.aggregateDepth--;
+    }
+  }
+
+  private aggregateCallIn(fn: string, args: SrArg[], f: Frame): SqlExpr {
     const distinctKw = args.find((a) => a.name?.toLowerCase() === 'distinct');
     const rest = args.filter((a) => a !== distinctKw);
     if (distinctKw) {
@@ -1175,6 +1247,8 @@ class Compiler {
 
   /** An SR scalar expression as SQL, registering the tables it reads in `f`. */
   private expr(e: SrExpr, f: Frame | undefined): SqlExpr {
+    const computed = this.computedColumn(e, f);
+    if (computed) return computed;
     switch (e.kind) {
       case 'number':
         return { k: 'literal', type: 'number', value: e.text };
@@ -1756,6 +1830,27 @@ function readsTable(e: SqlExpr, table: string): boolean {
     return !found;
   });
   return found;
+}
+
+/** True when an expression has an aggregate call (outside subqueries). */
+function hasAggregate(e: SqlExpr): boolean {
+  let found = false;
+  mapAggregates(e, (agg) => {
+    found = true;
+    return agg;
+  });
+  return found;
+}
+
+/** A name for a computed column: an aggregate's and its column's (`sum_x`), else `computed`. */
+function computedName(e: SqlExpr): string {
+  if (e.k !== 'function' || !isAggregate(e)) return 'computed';
+  let column: string | undefined;
+  walk(e, (x) => {
+    if (x.k === 'column' && !column) column = x.name;
+    return !column;
+  });
+  return `${e.name.toLowerCase()}_${column ?? 'all'}`.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 /** True when any expression of a frame has an aggregate inside an aggregate. */
