@@ -354,6 +354,14 @@ describe('srToSql on SR as the recorded models also write it', () => {
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.message).toMatch(/result of \d+ columns .* one value/);
     }
+    // A whole table less one column: the sides of EXCEPT differ in width.
+    const sides = srToSql(
+      "df1 = df.where(element = singer.Country, filter = 'France')\ntmp_res1 = df.select(singer_in_concert.Singer_ID)\nres = df1.except(tmp_res1)",
+      schema,
+    );
+    expect(!sides.ok && sides.error.message).toMatch(
+      /the two sides of EXCEPT have \d+ and 1 columns/,
+    );
     const empty = srToSql('df1 = df.groupby(singer.Country).count().select()\nres = df1', schema);
     // An aggregate of the grouping's own aggregate: a column of the grouping, not SUM inside AVG.
     const nested = compile(

@@ -267,8 +267,8 @@ type Value = { kind: 'frame'; frame: Frame } | { kind: 'expr'; expr: SqlExpr };
 
 /**
  * Why the compiled query uses a result of several columns where one value is needed (a
- * grouping's keys and counts as a number, `in(…)` of two columns), which SQLite would reject:
- * undefined when it does not.
+ * grouping's keys and counts as a number, `in(…)` of two columns) or joins results of
+ * different widths in a set operation, which SQLite would reject: undefined when it does not.
  */
 function misusedWidth(query: SqlQuery, schema: Schema): string | undefined {
   const columnsOf = (table: string) =>
@@ -305,6 +305,28 @@ function misusedWidth(query: SqlQuery, schema: Schema): string | undefined {
     const width = sub && !problem ? bodyWidth(sub.body) : undefined;
     if (width !== undefined && width !== 1)
       problem = `a result of ${width} columns is used where one value is needed`;
+  });
+  // The two sides of a set operation (`df2.except(tmp_res1)` of a whole table and one column).
+  const sides = (b: SqlBody): void => {
+    if (b.k === 'set') {
+      const left = bodyWidth(b.left);
+      const right = bodyWidth(b.right);
+      if (left !== undefined && right !== undefined && left !== right)
+        problem ??= `the two sides of ${b.op} have ${left} and ${right} columns`;
+      sides(b.left);
+      sides(b.right);
+    } else if (b.k === 'query') inQuery(b.query);
+    else
+      for (const ref of [b.from, ...b.joins.map((j) => j.ref)])
+        if (ref?.k === 'derived') inQuery(ref.query);
+  };
+  const inQuery = (q: SqlQuery): void => {
+    for (const c of q.with) inQuery(c.query);
+    sides(q.body);
+  };
+  inQuery(query);
+  walkQuery(query, (x) => {
+    if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) inQuery(x.query!);
   });
   return problem;
 }
