@@ -559,20 +559,20 @@ class Compiler {
     const source = f?.source;
     if (!f || !source?.computed?.size || this.comparing) return undefined;
     if (e.kind !== 'call' && e.kind !== 'binary') return undefined;
-    let key: string | undefined;
+    let compiled: SqlExpr | undefined;
     this.comparing = true;
     try {
       this.trial(() => {
-        key = JSON.stringify(this.expr(e, clone(f)));
+        compiled = this.expr(e, clone(f));
         return true;
       });
     } finally {
       this.comparing = false;
     }
-    const index = key === undefined ? undefined : source.computed.get(key);
+    const index = compiled && source.computed.get(JSON.stringify(compiled));
     if (index === undefined || source.query.body.k !== 'select') return undefined;
     let readsColumn = false;
-    walk(JSON.parse(key!) as SqlExpr, (x) => {
+    walk(compiled!, (x) => {
       if (x.k === 'column') readsColumn = true;
       return !readsColumn;
     });
