@@ -121,6 +121,22 @@ const api = {
   },
 
   /**
+   * Whether SQLite accepts a read-only statement: prepared, not run. null when it does,
+   * SQLite's message when it does not.
+   */
+  check(sql: string): Outcome<string | null> {
+    return outcome(() => {
+      const database = open();
+      try {
+        database.prepare(checkReadOnly(sql)).free();
+        return null;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+  },
+
+  /**
    * Whether each value occurs in its column: true, false, or null when it cannot tell (the
    * table is longer than the scan bound and its first rows do not hold the value, the query
    * failed, or `budgetMs` ran out). Bounded, so checking SQL as it is typed stays quick.

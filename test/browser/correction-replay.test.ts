@@ -194,6 +194,21 @@ describe('browser: a full correction through an OpenAI-compatible endpoint', () 
     expect(await page.getByTestId('announcer').textContent()).toBe(
       'Correction finished without corrected SQL; see the result.',
     );
+    // SQL compiled from a correction is put to SQLite on the open database before it is
+    // shown: an average of a LAG() compiles but SQLite refuses it, so no SQL and the reason.
+    await page
+      .locator('[data-testid="sql-input"][data-ready="true"] .cm-content')
+      .fill('SELECT duration FROM Matches WHERE title_change = 0');
+    const read = 'df1 = df.where(element = Matches.title_change, filter = 0)\n';
+    replay.answers = [
+      `\`\`\`SR\n${read}res = df1.select(Matches.duration)\n\`\`\``,
+      `\`\`\`SR\n${read}res = df1.select(avg(Matches.duration - lag(Matches.duration, by = Matches.id)))\n\`\`\``,
+    ];
+    await page.getByTestId('correct').click();
+    await page.getByTestId('no-final-sql').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('no-final-sql').textContent()).toMatch(
+      /^No corrected SQL: the corrected trajectory is not compiled to SQL \(SQLite rejects the SQL it compiles to: misuse of window function LAG\(\)\)\./,
+    );
     await page.getByTestId('endpoint-model-generator').fill('generator');
     await page.getByTestId('preset-faithful').check();
     expect(browser.pageErrors).toEqual([]);

@@ -179,4 +179,43 @@ describe('share run: before/after execution accuracy on real Spider databases', 
       await server.close();
     }
   }, 120_000);
+
+  it('--preset fast sends SQL that SQLite rejects to the generator instead', async () => {
+    // Two concert_singer items. LOM corrects the first into an average of a LAG(), which
+    // compiles (every name exists) but SQLite refuses; the second into a plain select.
+    const [first, second] = dev;
+    const baselinePath = join(dir, 'rejected-baseline.txt');
+    writeFileSync(
+      baselinePath,
+      `${first!.query}\t${first!.db_id}\n${second!.query}\t${second!.db_id}\n`,
+    );
+    const lom: Record<string, string> = {
+      [first!.question]:
+        'res = df.select(avg(singer.Age - lag(singer.Age, by = singer.Singer_ID)))',
+      [second!.question]: 'res = df.select(singer.Name)',
+    };
+    const server = await startScriptedServer((model, messages) => {
+      const question = /^question = "(.*)"$/m.exec(messages.at(-1)!.content)?.[1] ?? '';
+      if (model === 'gen') return '```sqlite\nSELECT 7\n```';
+      return `\`\`\`SR\n${model === 'l' ? lom[question] : 'df1 = df.select(x)'}\n\`\`\``;
+    });
+    try {
+      const out = join(dir, 'fast-rejected');
+      const r = await runAsync([
+        'run',
+        ...['--dataset', SPIDER, '--format', 'spider', '--baseline', baselinePath],
+        ...['--base-url', server.baseUrl, '--model-bam', 'b', '--model-sam', 's'],
+        ...['--model-lom', 'l', '--model-generator', 'gen', '--preset', 'fast', '--out', out],
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const finalSql = JSON.parse(readFileSync(join(out, 'final_sql.json'), 'utf8'));
+      expect(finalSql['0']).toBe('SELECT 7\t----- bird -----\tconcert_singer');
+      expect(finalSql['1']).toBe(
+        'SELECT singer.Name FROM singer\t----- bird -----\tconcert_singer',
+      );
+      expect(server.requests.filter((q) => q.model === 'gen')).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

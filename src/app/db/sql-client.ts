@@ -183,6 +183,12 @@ export class SqlClient implements SqlDatabase {
     return this.guarded(PROFILE_TIMEOUT_MS, (api) => api.profile(table));
   }
 
+  /** SQLite's message when it rejects a statement (prepared, not run); undefined when it accepts it. */
+  async check(sql: string): Promise<string | undefined> {
+    if (!this.bytes) throw new QueryError('no database is open');
+    return (await this.guarded(LOOKUP_TIMEOUT_MS, (api) => api.check(sql))) ?? undefined;
+  }
+
   /** Whether values occur in columns (see the worker's `occurs`); null where it cannot tell. */
   async occurs(checks: ValueCheck[], budgetMs = LOOKUP_BUDGET_MS): Promise<(boolean | null)[]> {
     if (!this.bytes) throw new QueryError('no database is open');

@@ -183,6 +183,8 @@ export class CorrectionState {
         columnMeanings,
         signal: this.controller.signal,
         options: this.settings.preset === 'fast' ? FAST_OPTIONS : undefined,
+        // The fast preset's stage 5 puts its SQL to SQLite on the open database first.
+        checkSql: (candidate) => this.db.check(candidate),
       })) {
         // The result is announced once its rows are in (below).
         const said = progressAnnouncement(event, sql);

@@ -128,6 +128,11 @@ export class DatabaseState {
     return this.client.occurs(checks);
   }
 
+  /** SQLite's message when it rejects a statement (prepared, not run); undefined when it accepts it. */
+  async check(sql: string): Promise<string | undefined> {
+    return this.client.check(sql);
+  }
+
   async query(sql: string, limits?: Partial<QueryLimits>): Promise<QueryResult> {
     try {
       return await this.client.query(sql, limits);

@@ -17,6 +17,7 @@ import { schemaForDb, type TablesJsonEntry } from '../../core/schema/from-tables
 import { type ShareItem, stripBirdSuffix, withBirdSuffix } from '../../core/share/item';
 import { STAGE_ROLE, STAGES, type StageName } from '../../core/share/stages';
 import {
+  checkedBySqlite,
   type DeterministicOutcome,
   deterministicFinalSql,
   deterministicMask,
@@ -35,6 +36,7 @@ import {
   writePyJson,
   writeStageFile,
 } from '../run-files';
+import { SchemaCheck } from '../schema-check';
 import { WorkerSqlRunner } from '../worker-sql-runner';
 
 const OPTIONS = {
@@ -145,14 +147,22 @@ const OPTIONS = {
 
 const output = (o: DeterministicOutcome): string | undefined => (o.ok ? o.output : undefined);
 
-/** The deterministic stages of the "fast" preset (as the pipeline's FAST_OPTIONS). */
-const FAST_STAGES: DeterministicStages = {
+/**
+ * The deterministic stages of the "fast" preset (as the pipeline's FAST_OPTIONS). Stage 5's
+ * SQL is put to SQLite on the item's schema first; SQL it rejects goes to the generator.
+ */
+const fastStages = (schemaCheck: SchemaCheck): DeterministicStages => ({
   bam: async (item, schema) =>
     output(await deterministicSqlToSr(stripBirdSuffix(item.initialSql), schema)),
   mask: async (_item, schema, sr) => output(deterministicMask(sr, schema)),
   generator: async (item, schema, sr, stage1Sr) =>
-    output(await deterministicFinalSql(sr, stage1Sr, stripBirdSuffix(item.initialSql), schema)),
-};
+    output(
+      await checkedBySqlite(
+        await deterministicFinalSql(sr, stage1Sr, stripBirdSuffix(item.initialSql), schema),
+        (sql) => schemaCheck.check(item.dbId, sql),
+      ),
+    ),
+});
 
 /** What must not change between a run and its `--resume`. */
 interface RunConfig {
@@ -322,6 +332,7 @@ export const runCommand: Command = {
     const wrote = new Set<string>();
     let bar: ProgressBar | undefined;
     let outcome: Awaited<ReturnType<typeof runBatch>>;
+    const schemaCheck = new SchemaCheck(tables);
     try {
       outcome = await runBatch(items, {
         engine,
@@ -338,7 +349,7 @@ export const runCommand: Command = {
             : integer(opts['generator-max-tokens'], 'generator-max-tokens', 'run'),
         // The pipeline's "fast" preset: stages 1, 2 and 5 without a model where they can be
         // computed (SQL → SR, exact masking, SR → SQL), the model otherwise.
-        deterministic: preset === 'fast' ? FAST_STAGES : undefined,
+        deterministic: preset === 'fast' ? fastStages(schemaCheck) : undefined,
         onStageStart: (stage, total, already) => {
           bar = new ProgressBar(`run ${stage.padEnd(9)}`);
           if (already > 0)
@@ -385,6 +396,7 @@ export const runCommand: Command = {
       }
       throw error;
     } finally {
+      schemaCheck.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

@@ -93,6 +93,12 @@ export interface CorrectDeps {
   now?: () => number;
   /** Stages to run without a model; omitted = the reference pipeline. */
   options?: PipelineOptions;
+  /**
+   * Asks SQLite whether it accepts a statement against the user's database (prepares it,
+   * runs nothing): undefined when it does, SQLite's message when it does not. Given, the
+   * deterministic stage 5 never returns SQL that SQLite rejects (see `checkedBySqlite`).
+   */
+  checkSql?: (sql: string) => Promise<string | undefined>;
 }
 
 /** What one stage did. */
@@ -324,11 +330,15 @@ export async function* correct(item: ShareItem, deps: CorrectDeps): AsyncGenerat
     const generatorPrompt = sr2sqlPrompt(item, schema, augmented, meanings, fixed.extracted);
     let finalSql: string | undefined;
     if (options.srToSql === 'deterministic') {
-      const outcome = await (await deterministicStages()).deterministicFinalSql(
-        fixed.extracted,
-        original.extracted,
-        stripBirdSuffix(item.initialSql),
-        schema,
+      const stages = await deterministicStages();
+      const outcome = await stages.checkedBySqlite(
+        await stages.deterministicFinalSql(
+          fixed.extracted,
+          original.extracted,
+          stripBirdSuffix(item.initialSql),
+          schema,
+        ),
+        deps.checkSql,
       );
       if (outcome.ok) {
         finalSql = (yield* deterministicStage(

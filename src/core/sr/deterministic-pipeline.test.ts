@@ -61,6 +61,7 @@ async function correctItem(
   options?: PipelineOptions,
   schema = schemaForDb(ref.tables, item.dbId),
   withModels: typeof models | Omit<typeof models, 'generator'> = models,
+  checkSql?: (sql: string) => Promise<string | undefined>,
 ) {
   let result: CorrectionResult | undefined;
   let error: string | undefined;
@@ -69,6 +70,7 @@ async function correctItem(
     schema,
     models: withModels,
     options,
+    checkSql,
   })) {
     if (e.type === 'result') result = e.result;
     if (e.type === 'error') error = e.message;
@@ -88,6 +90,7 @@ async function runScripted(
   answers: { sam: string; lom: string; generator?: string },
   schema?: Schema,
   withGenerator = true,
+  checkSql?: (sql: string) => Promise<string | undefined>,
 ) {
   const stages: string[] = [];
   const engine: ChatEngine = {
@@ -108,7 +111,7 @@ async function runScripted(
   const item = typeof idx === 'number' ? ref.items.find((i) => i.idx === idx)! : idx;
   const { generator: _, ...withoutGenerator } = models;
   const used = withGenerator ? models : withoutGenerator;
-  return { ...(await correctItem(item, engine, FAST_OPTIONS, schema, used)), stages };
+  return { ...(await correctItem(item, engine, FAST_OPTIONS, schema, used, checkSql)), stages };
 }
 
 /** An item on a Spider database (schema from Spider's tables.json), to correct with scripted answers. */
@@ -360,6 +363,84 @@ describe('pipeline stage options', () => {
       const alone = srToSql(corrected, schema);
       expect(alone.ok && rows(alone.sql)).toHaveLength(5);
     });
+  });
+
+  it('never returns compiled SQL that SQLite rejects, given a check against the database', async () => {
+    // An average of a LAG() compiles (every name is in the schema) but SQLite refuses a
+    // window function inside an aggregate.
+    const { schema, item } = spiderItem(
+      'concert_singer',
+      'What is the average age of singers older than 30?',
+      'SELECT avg(Age) FROM singer WHERE Age > 30',
+    );
+    const read = sqlToSr(parseSql(item.initialSql), schema).sr;
+    const corrected = read.replace(
+      /res = (\w+)\.select\(.*\)$/,
+      'res = $1.select(avg(singer.Age - lag(singer.Age, by = singer.Singer_ID)))',
+    );
+    expect(corrected).not.toBe(read);
+    const compiled = srToSql(corrected, schema);
+    expect(compiled.ok).toBe(true);
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(
+      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
+    );
+    const checked: string[] = [];
+    const checkSql = async (sql: string) => {
+      checked.push(sql);
+      try {
+        db.prepare(sql).free();
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    try {
+      const reason = '(SQLite rejects the SQL it compiles to: misuse of window function LAG())';
+      // Without a check the SQL goes out, and fails only when it is run.
+      const unchecked = await runScripted(item, { sam: read, lom: corrected }, schema, false);
+      expect(unchecked.result!.finalSql).toBe(compiled.ok && compiled.sql);
+      // With a generator, the generator writes the SQL instead.
+      const withGen = await runScripted(
+        item,
+        { sam: read, lom: corrected, generator: 'SELECT 42' },
+        schema,
+        true,
+        checkSql,
+      );
+      expect(withGen.stages).toEqual(['sam', 'lom', 'generator']);
+      expect(withGen.result!.finalSql).toBe('SELECT 42');
+      expect(withGen.result!.notes).toContain(
+        `generator: deterministic stage not possible ${reason}; ran the model instead`,
+      );
+      // Without one, no SQL, and the reason.
+      const alone = await runScripted(item, { sam: read, lom: corrected }, schema, false, checkSql);
+      expect(alone.result!.finalSql).toBeUndefined();
+      expect(alone.result!.notes).toContain(
+        `generator: the corrected trajectory is not compiled to SQL ${reason}`,
+      );
+      // SQL that SQLite accepts passes; SQL kept as written is not checked at all.
+      checked.length = 0;
+      const fine = await runScripted(
+        item,
+        { sam: read, lom: read.replace("'> 30'", "'> 40'") },
+        schema,
+        false,
+        checkSql,
+      );
+      expect(fine.result!.finalSql).toMatch(/> 40/);
+      expect(checked).toEqual([fine.result!.finalSql]);
+      const kept = await runScripted(item, { sam: read, lom: read }, schema, false, checkSql);
+      expect(kept.result!.finalSql).toBe(item.initialSql);
+      expect(checked).toHaveLength(1);
+      // A check that fails cannot tell: the compiled SQL goes out as without one.
+      const broken = await runScripted(item, { sam: read, lom: corrected }, schema, false, () =>
+        Promise.reject(new Error('the database worker was restarted')),
+      );
+      expect(broken.result!.finalSql).toBe(unchecked.result!.finalSql);
+    } finally {
+      db.close();
+    }
   });
 
   it('falls back to BAM when the SQL cannot be read, and says so', async () => {

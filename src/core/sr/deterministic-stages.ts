@@ -79,6 +79,26 @@ export async function deterministicFinalSql(
 }
 
 /**
+ * Stage 5's compiled SQL put to SQLite before it is returned: compiling checks names against
+ * the schema, not everything SQLite checks (`AVG(LAG(…) OVER …)` compiles, and SQLite
+ * refuses a window function inside an aggregate). SQL that SQLite rejects becomes a reason
+ * instead, so the caller falls back to the generator or says why there is no SQL. SQL kept
+ * as written is the user's own and is not second-guessed; without `check`, or when the check
+ * itself fails, nothing changes.
+ */
+export async function checkedBySqlite(
+  outcome: DeterministicOutcome,
+  check: ((sql: string) => Promise<string | undefined>) | undefined,
+): Promise<DeterministicOutcome> {
+  if (!outcome.ok || !check || outcome.notes.includes(KEPT_AS_WRITTEN)) return outcome;
+  // A check that fails (the database worker restarting) cannot tell: the SQL goes out as is.
+  const rejected = await check(outcome.output).catch(() => undefined);
+  return rejected === undefined
+    ? outcome
+    : { ok: false, reason: `SQLite rejects the SQL it compiles to: ${rejected}` };
+}
+
+/**
  * What `sql` says about its joins (`joinsOfSql`) and what its trajectory loses (nothing of
  * either when it does not parse).
  */
