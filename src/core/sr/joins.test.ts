@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SPIDER2SQLITE } from '../../../test/paths';
+import { schemaForDb } from '../schema/from-tables-json';
 import type { Schema } from '../schema/schema';
 import { printExpr } from '../sql/print';
 import { joinTree, outerFirst } from './joins';
@@ -349,6 +353,52 @@ describe('joinTree', () => {
       foreignKeys: [],
     };
     expect(() => joinTree(unrelated, ['cards', 'sets'])).toThrow(/no foreign-key path/);
+  });
+
+  it('in a schema that declares no keys, joins on a shared column whose name says what it identifies', () => {
+    // Spider 2.0's Brazilian e-commerce database declares no key at all: a payment's customer
+    // is found through its order (order_id), the order's customer through customer_id.
+    const tables = JSON.parse(readFileSync(join(SPIDER2SQLITE, 'tables.json'), 'utf8'));
+    const olist = schemaForDb(tables, 'Brazilian_E_Commerce_spider2');
+    expect(olist.foreignKeys).toEqual([]);
+    expect(ons(olist, ['olist_order_payments', 'olist_customers'])).toEqual([
+      'olist_order_payments.order_id = olist_orders.order_id',
+      'olist_orders.customer_id = olist_customers.customer_id',
+    ]);
+    // A bare `id` says nothing about what it identifies: no join is made up on it.
+    const bare: Schema = {
+      dbId: 'x',
+      tables: [table('cards', ['id', 'name']), table('sets', ['id', 'title'])],
+      foreignKeys: [],
+    };
+    expect(() => joinTree(bare, ['cards', 'sets'])).toThrow(/no foreign-key path/);
+    // Declared keys come first, even along a longer path.
+    const declared: Schema = {
+      dbId: 'y',
+      tables: [
+        table('shipments', ['shipment_id', 'customer_id', 'order_ref']),
+        table('orders', ['order_ref', 'customer_id']),
+        table('customers', ['customer_id', 'name']),
+      ],
+      foreignKeys: [
+        {
+          fromTable: 'shipments',
+          fromColumn: 'order_ref',
+          toTable: 'orders',
+          toColumn: 'order_ref',
+        },
+        {
+          fromTable: 'orders',
+          fromColumn: 'customer_id',
+          toTable: 'customers',
+          toColumn: 'customer_id',
+        },
+      ],
+    };
+    expect(ons(declared, ['shipments', 'customers'])).toEqual([
+      'shipments.order_ref = orders.order_ref',
+      'orders.customer_id = customers.customer_id',
+    ]);
   });
 
   it("joins a column with the name and type of another table's primary key, before a longer declared path", () => {

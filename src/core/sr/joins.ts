@@ -174,6 +174,31 @@ export function joinTree(
       }
     }
   }
+  // Last, in a schema that declares no key between them: a column both tables have whose
+  // name says it identifies something (`customer_id`, `product_code`, `id_bioguide`; not a
+  // bare `id`), referring to the table named after it (`olist_orders.customer_id` ->
+  // `olist_customers`). Spider 2.0's SQLite databases declare no keys at all.
+  const implied = (a: string, b: string) => implicit.get(a)?.some((e) => e.to === b) ?? false;
+  const shared = new Map<string, Edge[]>();
+  for (const table of schema.tables) {
+    for (const other of schema.tables) {
+      if (other === table || linked(table.name, other.name) || implied(table.name, other.name))
+        continue;
+      for (const column of table.columns) {
+        const stem = identifierStem(column.name);
+        if (stem === undefined) continue;
+        const target = other.columns.find(
+          (c) =>
+            same(c.name, column.name) && (!c.type || !column.type || same(c.type, column.type)),
+        );
+        if (!target) continue;
+        const list = shared.get(table.name) ?? [];
+        const up = singular(other.name.toLowerCase()).endsWith(stem);
+        list.push({ to: other.name, on: [column.name, target.name], ...(up ? { up } : {}) });
+        shared.set(table.name, list);
+      }
+    }
+  }
   const first = wanted[0]!;
   const inTree = new Set([first]);
   const joins: Join[] = [];
@@ -183,6 +208,11 @@ export function joinTree(
     if (!found && implicit.size > 0) {
       for (const [node, edges] of implicit) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
       implicit.clear();
+      continue;
+    }
+    if (!found && shared.size > 0) {
+      for (const [node, edges] of shared) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
+      shared.clear();
       continue;
     }
     if (!found) {
@@ -310,6 +340,18 @@ function nearest(
 function rolePrefix(column: string): string | undefined {
   const word = /^[A-Za-z][a-z0-9]*(?=[_ A-Z])/.exec(column)?.[0]?.toLowerCase();
   return word && word !== 'id' ? word : undefined;
+}
+
+/**
+ * What an identifier column names (`customer` of `customer_id`, `salesperson` of
+ * `SalesPersonID`, `bioguide` of `id_bioguide`), or undefined when its name does not say it
+ * identifies something (a bare `id` says nothing about what).
+ */
+function identifierStem(column: string): string | undefined {
+  const lower = column.toLowerCase();
+  const stem =
+    /^id_(.+)$/.exec(lower)?.[1] ?? /^(.+?)_?(?:id|key|code)$/.exec(lower)?.[1]?.replace(/_$/, '');
+  return stem && stem.length > 1 ? stem : undefined;
 }
 
 function singular(name: string): string {
