@@ -174,9 +174,9 @@ export function joinTree(
       }
     }
   }
-  // Last, in a schema that declares no key between them: a column both tables have whose
-  // name says it identifies something (`customer_id`, `product_code`, `id_bioguide`; not a
-  // bare `id`), referring to the table named after it (`olist_orders.customer_id` ->
+  // Last, when neither declared nor implied keys reach a table: a column both tables have
+  // whose name says it identifies something (`customer_id`, `product_code`, `id_bioguide`;
+  // not a bare `id`), referring to the table named after it (`olist_orders.customer_id` ->
   // `olist_customers`). Spider 2.0's SQLite databases declare no keys at all.
   const implied = (a: string, b: string) => implicit.get(a)?.some((e) => e.to === b) ?? false;
   const shared = new Map<string, Edge[]>();
