@@ -192,6 +192,21 @@ describe('srToSql', () => {
     if (!result.ok) expect(result.error.message).toMatch(/line 2: .*pivot/);
     const unknown = srToSql('res = df.select(singer.Nme)', schema);
     expect(!unknown.ok && unknown.error.message).toMatch(/no column "Nme"/);
+    // An argument a filter does not read is reported, not dropped (`filter = 'in', subquery =
+    // …` compared with 'in' when `subquery` was dropped).
+    for (const [args, name] of [
+      ["filter = 'attribute', filter_value = 'strength'", 'filter_value'],
+      ["filter = 'in', filter_in = df1.Singer_ID", 'filter_in'],
+      ["filter = '>', value1 = 3", 'value1'],
+    ]) {
+      const result = srToSql(
+        `df1 = df.select(singer.Singer_ID)\nres = df.where(element = singer.Age, ${args}).count()`,
+        schema,
+      );
+      expect(!result.ok && result.error.message).toBe(
+        `line 2: the ${name} argument of a filter is not understood`,
+      );
+    }
   });
 });
 
@@ -305,11 +320,63 @@ describe('srToSql on SR as the recorded models also write it', () => {
       'df1 = df.groupby(singer.Country).select(singer.Country, sum(singer.Age) / count(singer.Singer_ID))\nres = df1.orderby(by = sum(singer.Age) / count(singer.Singer_ID), desc).limit(1)',
       'SELECT Country, sum(Age) / count(Singer_ID) FROM singer GROUP BY Country ORDER BY 2 DESC LIMIT 1',
     ],
+    [
+      "filter = 'between', value1 = a, value2 = b",
+      "res = df.where(element = singer.Age, filter = 'between', value1 = 30, value2 = 40).select(singer.Name)",
+      'SELECT Name FROM singer WHERE Age BETWEEN 30 AND 40',
+    ],
+    [
+      "filter = 'between', value = a, and = 'and', value = b",
+      "res = df.where(element = singer.Age, filter = 'between', value = 30, and = 'and', value = 40).select(singer.Name)",
+      'SELECT Name FROM singer WHERE Age BETWEEN 30 AND 40',
+    ],
+    [
+      "filter = 'in', subquery = result",
+      `${french}\nres = df.where(element = singer_in_concert.Singer_ID, filter = 'in', subquery = tmp_res1).count()`,
+      "SELECT count(*) FROM singer_in_concert WHERE Singer_ID IN (SELECT Singer_ID FROM singer WHERE Country = 'France')",
+    ],
+    [
+      "filter = '<', reference = another column of the row",
+      "res = df.where(element = stadium.Lowest, filter = '<', reference = stadium.Average).select(stadium.Name)",
+      'SELECT Name FROM stadium WHERE Lowest < Average',
+    ],
+    [
+      "filter = 'contains', value = x, with its case",
+      "res = df.where(element = singer.Name, filter = 'contains', value = 'an').select(singer.Name)",
+      "SELECT Name FROM singer WHERE Name GLOB '*an*'",
+    ],
   ])('reads %s', (_label, sr, gold) => {
     const expected = rows(gold);
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.flat().some((v) => v !== null && v !== 0)).toBe(true);
     expect(sameRows(rows(compile(sr)), expected, false)).toBe(true);
+  });
+
+  it("reads filter = '>= 2024', mode = 'year' as a filter on the date's year", async () => {
+    const SQL = await initSqlJs();
+    const chinook = new SQL.Database(readFileSync(CHINOOK));
+    try {
+      const chinookSchema = schemaFromSqlite(chinook, 'chinook');
+      const count = (sql: string) => chinook.exec(sql)[0]!.values[0]![0];
+      const sr = (part: string) =>
+        `res = df.where(element = Invoice.InvoiceDate, filter = '>= 12', mode = '${part}').count()`;
+      const month = srToSql(sr('month'), chinookSchema);
+      expect(month.ok && count(month.sql)).toBe(
+        count("SELECT count(*) FROM Invoice WHERE substr(InvoiceDate, 6, 2) >= '12'"),
+      );
+      const year = srToSql(sr('year').replace("'>= 12'", "'>= 2024'"), chinookSchema);
+      const expected = count(
+        "SELECT count(*) FROM Invoice WHERE substr(InvoiceDate, 1, 4) >= '2024'",
+      );
+      expect(expected).toBeGreaterThan(0);
+      expect(year.ok && count(year.sql)).toBe(expected);
+      const week = srToSql(sr('week'), chinookSchema);
+      expect(!week.ok && week.error.message).toBe(
+        "line 1: a filter's mode is understood only as 'year', 'month' or 'day'",
+      );
+    } finally {
+      chinook.close();
+    }
   });
 
   it('names what as(...) names, and reads year(), month() and day() as numbers', () => {

@@ -166,6 +166,28 @@ const WINDOW_FUNCTIONS = new Set([
 ]);
 const OPERATOR_ALONE = /^(>=|<=|!=|<>|==|=|>|<)$/;
 const ARITHMETIC: Record<string, string> = { divide: '/', subtract: '-', add: '+', multiply: '*' };
+/**
+ * The named arguments of a where/having call that `condition` reads (`and` only between two
+ * `value`s of a `between`). Any other name makes the call not understood.
+ */
+const CONDITION_ARGUMENTS = new Set([
+  'mode',
+  'element',
+  'column',
+  'col',
+  'filter',
+  'condition',
+  'op',
+  'value',
+  'values',
+  'pattern',
+  'other',
+  'subquery',
+  'list',
+  'other_element',
+  'reference',
+]);
+
 const OPS: Record<string, string> = {
   '==': '=',
   '=': '=',
@@ -1028,7 +1050,50 @@ class Compiler {
     const positional = args.filter((a) => !a.name).map((a) => a.value);
     let element = get('element', 'column', 'col');
     let filter = get('filter', 'condition', 'op');
-    const value = get('value', 'values', 'pattern', 'other');
+    // `filter = '>= 1997', mode = 'year'`: the filter is on the year of the element.
+    const mode = get('mode');
+    if (mode) {
+      const part = mode.kind === 'string' ? mode.value.trim().toLowerCase() : '';
+      if (!(part in DATE_PARTS) || !element)
+        this.fail("a filter's mode is understood only as 'year', 'month' or 'day'");
+      element = {
+        kind: 'call',
+        callee: { kind: 'name', name: part, start: element.start, end: element.start },
+        args: [{ value: element }],
+        start: element.start,
+        end: element.end,
+      };
+    }
+    // `filter = 'between', value1 = a, value2 = b`, and `value = a, and = 'and', value = b`.
+    const values = args.filter((a) => a.name?.toLowerCase() === 'value').map((a) => a.value);
+    const [low, high] =
+      values.length === 2 ? values : [get('value1', 'low'), get('value2', 'high')];
+    const between = filter?.kind === 'string' && /^between$/i.test(filter.value.trim());
+    if (between && low && high && (element ?? positional[0])) {
+      return {
+        k: 'between',
+        expr: this.expr((element ?? positional[0])!, f),
+        low: this.valueExpr(low, f),
+        high: this.valueExpr(high, f),
+        not: false,
+      };
+    }
+    // An argument not read here would be dropped without a word, and the condition would
+    // say something else (`filter = 'in', subquery = tmp_res1` read as `= 'in'`).
+    const unknown = args.find((a) => a.name && !CONDITION_ARGUMENTS.has(a.name.toLowerCase()));
+    if (unknown) this.fail(`the ${unknown.name} argument of a filter is not understood`);
+    if (low || high || values.length > 1)
+      this.fail("two values are understood only as the bounds of filter = 'between'");
+    const value = get(
+      'value',
+      'values',
+      'pattern',
+      'other',
+      'subquery',
+      'list',
+      'other_element',
+      'reference',
+    );
     let rest = positional;
     if (!element && rest.length) [element, ...rest] = rest;
     if (!filter && rest.length) [filter, ...rest] = rest;
@@ -1087,6 +1152,27 @@ class Compiler {
     }
     if (lower === 'like' || lower === 'not like') {
       return { k: 'like', expr: left, pattern: this.expr(value, f), not: lower === 'not like' };
+    }
+    // `filter = 'contains', value = '31/12'` (pandas' `str.contains`): case and all, as
+    // INSTR finds it (LIKE would ignore case and read `%` and `_` in the value).
+    if (lower === 'contains' || lower === 'not contains') {
+      const found: SqlExpr = {
+        k: 'function',
+        name: 'INSTR',
+        args: [left, this.valueExpr(value, f)],
+        distinct: false,
+        star: false,
+      };
+      return {
+        k: 'binary',
+        op: lower === 'contains' ? '>' : '=',
+        left: found,
+        right: { k: 'literal', type: 'number', value: '0' },
+      };
+    }
+    if (lower === 'between' && value.kind === 'list' && value.items.length === 2) {
+      const [low, high] = value.items.map((x) => this.valueExpr(x, f));
+      return { k: 'between', expr: left, low: low!, high: high!, not: false };
     }
     const sqlOp = OPS[lower];
     if (sqlOp && !['AND', 'OR', '||'].includes(sqlOp))
