@@ -207,6 +207,13 @@ describe('srToSql', () => {
         `line 2: the ${name} argument of a filter is not understood`,
       );
     }
+    const sorted = srToSql(
+      'res = df.orderby(by = singer.Age, nulls = last).select(singer.Name)',
+      schema,
+    );
+    expect(!sorted.ok && sorted.error.message).toBe(
+      'line 1: the nulls argument of orderby is not understood',
+    );
   });
 });
 
@@ -344,6 +351,21 @@ describe('srToSql on SR as the recorded models also write it', () => {
       "filter = 'contains', value = x, with its case",
       "res = df.where(element = singer.Name, filter = 'contains', value = 'an').select(singer.Name)",
       "SELECT Name FROM singer WHERE Name GLOB '*an*'",
+    ],
+    [
+      'orderby(by = x, desc, limit = n)',
+      'res = df.orderby(by = singer.Age, desc, limit = 2).select(singer.Name)',
+      'SELECT Name FROM singer ORDER BY Age DESC LIMIT 2',
+    ],
+    [
+      'orderby(by = x, desc, by_type = abs): by the absolute value',
+      'res = df.orderby(by = singer.Age - 40, desc, by_type = abs).limit(1).select(singer.Name)',
+      'SELECT Name FROM singer ORDER BY abs(Age - 40) DESC LIMIT 1',
+    ],
+    [
+      'select(x, distinct = True): a flag, not a column',
+      'res = df.select(singer.Country, distinct = True)',
+      'SELECT DISTINCT Country FROM singer',
     ],
   ])('reads %s', (_label, sr, gold) => {
     const expected = rows(gold);

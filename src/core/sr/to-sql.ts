@@ -812,6 +812,8 @@ class Compiler {
           }
           if (a.name?.toLowerCase() === 'distinct') {
             f.distinct = true;
+            // `select(t.a, distinct = True)`: a flag, not one more column.
+            if (v.kind === 'name' && /^true$/i.test(v.name)) continue;
             v = a.value;
           }
           items.push(
@@ -908,6 +910,29 @@ class Compiler {
         if (ascending?.kind === 'name')
           for (let i = start; i < f.orderBy.length; i++)
             f.orderBy[i]!.desc = /^false$/i.test(ascending.name);
+        // `orderby(by = …, limit = 5)`, and `by_type = abs`: by the keys' absolute values. Any
+        // other argument would be dropped without a word.
+        const limit = kw('limit');
+        if (limit) f.limit = this.expr(limit, f);
+        const byType = kw('by_type');
+        if (byType) {
+          if (byType.kind !== 'name' || byType.name.toLowerCase() !== 'abs')
+            this.fail(`orderby's by_type is understood only as abs`);
+          for (let i = start; i < f.orderBy.length; i++) {
+            const key = f.orderBy[i]!;
+            key.expr = {
+              k: 'function',
+              name: 'ABS',
+              args: [key.expr],
+              distinct: false,
+              star: false,
+            };
+          }
+        }
+        const other = args.find(
+          (a) => a.name && !['by', 'ascending', 'limit', 'by_type'].includes(a.name.toLowerCase()),
+        );
+        if (other) this.fail(`the ${other.name} argument of ${name} is not understood`);
         return { kind: 'frame', frame: f };
       }
       case 'limit':
