@@ -166,6 +166,18 @@ const WINDOW_FUNCTIONS = new Set([
 ]);
 const OPERATOR_ALONE = /^(>=|<=|!=|<>|==|=|>|<)$/;
 const ARITHMETIC: Record<string, string> = { divide: '/', subtract: '-', add: '+', multiply: '*' };
+/** The names a where/having call gives the value it compares with (`filter = 'in', subquery = …`). */
+const VALUE_ARGUMENTS = [
+  'value',
+  'values',
+  'pattern',
+  'other',
+  'subquery',
+  'list',
+  'other_element',
+  'reference',
+];
+
 /**
  * The named arguments of a where/having call that `condition` reads (`and` only between two
  * `value`s of a `between`). Any other name makes the call not understood.
@@ -178,14 +190,7 @@ const CONDITION_ARGUMENTS = new Set([
   'filter',
   'condition',
   'op',
-  'value',
-  'values',
-  'pattern',
-  'other',
-  'subquery',
-  'list',
-  'other_element',
-  'reference',
+  ...VALUE_ARGUMENTS,
 ]);
 
 const OPS: Record<string, string> = {
@@ -1109,16 +1114,7 @@ class Compiler {
     if (unknown) this.fail(`the ${unknown.name} argument of a filter is not understood`);
     if (low || high || values.length > 1)
       this.fail("two values are understood only as the bounds of filter = 'between'");
-    const value = get(
-      'value',
-      'values',
-      'pattern',
-      'other',
-      'subquery',
-      'list',
-      'other_element',
-      'reference',
-    );
+    const value = get(...VALUE_ARGUMENTS);
     let rest = positional;
     if (!element && rest.length) [element, ...rest] = rest;
     if (!filter && rest.length) [filter, ...rest] = rest;
