@@ -207,13 +207,23 @@ describe('srToSql', () => {
         `line 2: the ${name} argument of a filter is not understood`,
       );
     }
-    const sorted = srToSql(
-      'res = df.orderby(by = singer.Age, nulls = last).select(singer.Name)',
-      schema,
-    );
-    expect(!sorted.ok && sorted.error.message).toBe(
-      'line 1: the nulls argument of orderby is not understood',
-    );
+    for (const [sr, message] of [
+      [
+        'res = df.orderby(by = singer.Age, nulls = last).select(singer.Name)',
+        'nulls argument of orderby',
+      ],
+      [
+        'res = df.groupby(singer.Country, having = count() > 1).count()',
+        'having argument of groupby',
+      ],
+      [
+        'res = df.orderby(by = singer.Age).limit(2, skip = 1).select(singer.Name)',
+        'skip argument of limit',
+      ],
+    ]) {
+      const result = srToSql(sr!, schema);
+      expect(!result.ok && result.error.message).toBe(`line 1: the ${message} is not understood`);
+    }
   });
 });
 

@@ -193,6 +193,19 @@ const CONDITION_ARGUMENTS = new Set([
   ...VALUE_ARGUMENTS,
 ]);
 
+/** The named arguments some calls read (checked before the call is compiled). */
+const ORDER_ARGUMENTS = ['by', 'ascending', 'limit', 'by_type'];
+const KNOWN_ARGUMENTS: Record<string, readonly string[]> = {
+  orderby: ORDER_ARGUMENTS,
+  order_by: ORDER_ARGUMENTS,
+  sort_values: ORDER_ARGUMENTS,
+  sort: ORDER_ARGUMENTS,
+  groupby: ['by'],
+  group_by: ['by'],
+  limit: ['n', 'offset'],
+  head: ['n', 'offset'],
+};
+
 const OPS: Record<string, string> = {
   '==': '=',
   '=': '=',
@@ -652,6 +665,10 @@ class Compiler {
     const f = clone(input);
     const kw = (n: string) => args.find((a) => a.name?.toLowerCase() === n)?.value;
     const positional = args.filter((a) => !a.name).map((a) => a.value);
+    // A named argument a call does not read would be dropped without a word.
+    const known = KNOWN_ARGUMENTS[name];
+    const unread = known && args.find((a) => a.name && !known.includes(a.name.toLowerCase()));
+    if (unread) this.fail(`the ${unread.name} argument of ${name} is not understood`);
     switch (name) {
       case 'where':
       case 'filter':
@@ -915,8 +932,7 @@ class Compiler {
         if (ascending?.kind === 'name')
           for (let i = start; i < f.orderBy.length; i++)
             f.orderBy[i]!.desc = /^false$/i.test(ascending.name);
-        // `orderby(by = …, limit = 5)`, and `by_type = abs`: by the keys' absolute values. Any
-        // other argument would be dropped without a word.
+        // `orderby(by = …, limit = 5)`, and `by_type = abs`: by the keys' absolute values.
         const limit = kw('limit');
         if (limit) f.limit = this.expr(limit, f);
         const byType = kw('by_type');
@@ -934,10 +950,6 @@ class Compiler {
             };
           }
         }
-        const other = args.find(
-          (a) => a.name && !['by', 'ascending', 'limit', 'by_type'].includes(a.name.toLowerCase()),
-        );
-        if (other) this.fail(`the ${other.name} argument of ${name} is not understood`);
         return { kind: 'frame', frame: f };
       }
       case 'limit':
