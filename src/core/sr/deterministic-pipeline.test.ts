@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import initSqlJs from 'sql.js';
+import initSqlJs, { type Database } from 'sql.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SPIDER, SPIDER2SQLITE } from '../../../test/paths';
 import type { ChatChunk, ChatEngine, ChatRequest } from '../engine/chat-engine';
@@ -145,15 +145,15 @@ async function correctedBy(
   return { sr, corrected, finalSql: result!.finalSql!, notes: result!.notes };
 }
 
-/** Runs `use` with the rows of queries on Spider's database `dbId`. */
+/** Runs `use` with the rows of queries on Spider's database `dbId` (and the database itself). */
 async function onSpiderDb(
   dbId: string,
-  use: (rows: (sql: string) => unknown[][]) => void,
+  use: (rows: (sql: string) => unknown[][], db: Database) => void | Promise<void>,
 ): Promise<void> {
   const SQL = await initSqlJs();
   const db = new SQL.Database(readFileSync(join(SPIDER, `database/${dbId}/${dbId}.sqlite`)));
   try {
-    use((sql) => db.exec(sql)[0]?.values ?? []);
+    await use((sql) => db.exec(sql)[0]?.values ?? [], db);
   } finally {
     db.close();
   }
@@ -381,21 +381,17 @@ describe('pipeline stage options', () => {
     expect(corrected).not.toBe(read);
     const compiled = srToSql(corrected, schema);
     expect(compiled.ok).toBe(true);
-    const SQL = await initSqlJs();
-    const db = new SQL.Database(
-      readFileSync(join(SPIDER, 'database/concert_singer/concert_singer.sqlite')),
-    );
-    const checked: string[] = [];
-    const checkSql = async (sql: string) => {
-      checked.push(sql);
-      try {
-        db.prepare(sql).free();
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    };
-    try {
+    await onSpiderDb('concert_singer', async (_rows, db) => {
+      const checked: string[] = [];
+      const checkSql = async (sql: string) => {
+        checked.push(sql);
+        try {
+          db.prepare(sql).free();
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      };
       const reason = '(SQLite rejects the SQL it compiles to: misuse of window function LAG())';
       // Without a check the SQL goes out, and fails only when it is run.
       const unchecked = await runScripted(item, { sam: read, lom: corrected }, schema, false);
@@ -438,9 +434,7 @@ describe('pipeline stage options', () => {
         Promise.reject(new Error('the database worker was restarted')),
       );
       expect(broken.result!.finalSql).toBe(unchecked.result!.finalSql);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('falls back to BAM when the SQL cannot be read, and says so', async () => {
