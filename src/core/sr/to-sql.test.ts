@@ -220,10 +220,50 @@ describe('srToSql', () => {
         'res = df.orderby(by = singer.Age).limit(2, skip = 1).select(singer.Name)',
         'skip argument of limit',
       ],
+      // Aggregates, window functions, cast, distinct and set operations (spellings from the
+      // recorded runs: each was compiled with the argument dropped, or read as something else).
+      ["res = df.count(singer.Country, filter = 'France')", 'filter argument of count'],
+      ['res = df.count(singer.Age, nullif = 0)', 'nullif argument of count'],
+      ["res = df.sum(case = 'France', element = singer.Age)", 'case argument of sum'],
+      ['res = df.select(max(singer.Age, default = 0))', 'default argument of max'],
+      ["res = df.select(cast(singer.Age, function = 'year'))", 'function argument of cast'],
+      [
+        'res = df.select(singer.Name, rank(over = singer.Country, by = singer.Age))',
+        'over argument of rank',
+      ],
+      [
+        'res = df.select(singer.Name, lag(singer.Age, offset = 2, by = singer.Age))',
+        'offset argument of lag',
+      ],
+      ["res = df.select(singer.Country).distinct(keep = 'first')", 'keep argument of distinct'],
+      [
+        'df1 = df.select(singer.Name)\nres = df.select(singer.Song_Name).union(df1, on = singer.Name)',
+        'on argument of union',
+      ],
+      [
+        "res = df.groupby(singer.Country).agg(function = 'count', element = singer.Name, distinct = True)",
+        'function argument of agg',
+      ],
+      [
+        'df1 = df.select(singer_in_concert.Singer_ID)\nres = df.where_in(singer.Singer_ID, df1, negate = True)',
+        'negate argument of where_in',
+      ],
     ]) {
       const result = srToSql(sr!, schema);
-      expect(!result.ok && result.error.message).toBe(`line 1: the ${message} is not understood`);
+      expect(!result.ok && result.error.message).toBe(
+        `line ${sr!.split('\n').length}: the ${message} is not understood`,
+      );
     }
+    const between = srToSql(
+      'res = df.where(between(singer.Age, high = 40, low = 30)).select(singer.Name)',
+      schema,
+    );
+    expect(!between.ok && between.error.message).toBe(
+      'line 1: between(...) with keyword arguments',
+    );
+    // Two values where an aggregate takes one: not the first of them.
+    const two = srToSql('res = df.select(count(singer.Name, singer.Country))', schema);
+    expect(!two.ok && two.error.message).toBe('line 1: count(...) of 2 values');
   });
 });
 
@@ -371,6 +411,21 @@ describe('srToSql on SR as the recorded models also write it', () => {
       'orderby(by = x, desc, by_type = abs): by the absolute value',
       'res = df.orderby(by = singer.Age - 40, desc, by_type = abs).limit(1).select(singer.Name)',
       'SELECT Name FROM singer ORDER BY abs(Age - 40) DESC LIMIT 1',
+    ],
+    [
+      'count(x, distinct = True): a flag, not the value counted',
+      'res = df.groupby(singer_in_concert.concert_ID).agg(count(singer_in_concert.Singer_ID, distinct = True))',
+      'SELECT concert_ID, count(DISTINCT Singer_ID) FROM singer_in_concert GROUP BY concert_ID',
+    ],
+    [
+      'select(x).count(distinct = True): its distinct values counted',
+      'res = df.select(singer.Country).count(distinct = True)',
+      'SELECT count(DISTINCT Country) FROM singer',
+    ],
+    [
+      'rank(partition_by = k, by = x, order = desc): a window',
+      'res = df.select(singer.Name, rank(partition_by = singer.Country, by = singer.Age, order = desc))',
+      'SELECT Name, rank() OVER (PARTITION BY Country ORDER BY Age DESC) FROM singer',
     ],
     [
       'select(x, distinct = True): a flag, not a column',

@@ -193,6 +193,9 @@ const CONDITION_ARGUMENTS = new Set([
   ...VALUE_ARGUMENTS,
 ]);
 
+/** The named arguments an aggregate (`count`, `sum`, …) reads. */
+const AGGREGATE_ARGUMENTS = new Set(['distinct', 'element', 'column', 'col']);
+
 /** The named arguments some calls read (checked before the call is compiled). */
 const ORDER_ARGUMENTS = ['by', 'ascending', 'limit', 'by_type'];
 const KNOWN_ARGUMENTS: Record<string, readonly string[]> = {
@@ -204,6 +207,14 @@ const KNOWN_ARGUMENTS: Record<string, readonly string[]> = {
   group_by: ['by'],
   limit: ['n', 'offset'],
   head: ['n', 'offset'],
+  distinct: [],
+  drop_duplicates: [],
+  unique: [],
+  where_in: ['element', 'value', 'values'],
+  where_not_in: ['element', 'value', 'values'],
+  union: ['all'],
+  intersect: ['all'],
+  except: ['all'],
 };
 
 const OPS: Record<string, string> = {
@@ -744,6 +755,10 @@ class Compiler {
           return { kind: 'frame', frame: f };
         }
         for (const a of args) {
+          // `agg(total = sum(x))` names an aggregate; `agg(function = 'min', …)` with a third
+          // argument is not that.
+          if (a.name && /^(function|func|element|column|distinct)$/i.test(a.name))
+            this.fail(`the ${a.name} argument of ${name} is not understood`);
           const renamed = aliasCall(a.value);
           const value = renamed?.expr ?? (a.value.kind === 'alias' ? a.value.expr : a.value);
           const expr = asCast(this.expr(value, f), renamed?.cast);
@@ -792,7 +807,17 @@ class Compiler {
           return { kind: 'frame', frame: f };
         }
         if (f.select) {
-          // `select(x).distinct().count()` and `select(x).sum()`: aggregate the selection.
+          // `select(x).distinct().count()` and `select(x).sum()`: aggregate the selection;
+          // `select(x).count(distinct = True)` counts its distinct values.
+          const distinctFlag =
+            args.length === 1 &&
+            args[0]!.name?.toLowerCase() === 'distinct' &&
+            args[0]!.value.kind === 'name' &&
+            /^true$/i.test(args[0]!.value.name);
+          if (distinctFlag && f.select.length === 1) {
+            f.distinct = true;
+            return this.method(f, name, []);
+          }
           if (f.select.length !== 1 || args.length > 0) {
             if (name === 'count' && args.length === 0)
               return { kind: 'frame', frame: this.countOf(f) };
@@ -1034,9 +1059,17 @@ class Compiler {
   }
 
   private aggregateCallIn(fn: string, args: SrArg[], f: Frame): SqlExpr {
+    // A named argument is the value (`element`, `column`) or `distinct`, given the value
+    // (`count(distinct = t.c)`) or as a flag (`count(t.c, distinct = True)`); any other name
+    // (`count(t.c, filter = 'x')`, `sum(case = 'a', element = t.c)`) would be dropped.
+    const unread = args.find((a) => a.name && !AGGREGATE_ARGUMENTS.has(a.name.toLowerCase()));
+    if (unread) this.fail(`the ${unread.name} argument of ${fn.toLowerCase()} is not understood`);
     const distinctKw = args.find((a) => a.name?.toLowerCase() === 'distinct');
+    const flagged = distinctKw?.value.kind === 'name' ? distinctKw.value.name : '';
+    const flag = /^(true|false)$/i.test(flagged);
     const rest = args.filter((a) => a !== distinctKw);
-    if (distinctKw) {
+    if (distinctKw && !flag) {
+      if (rest.length) this.fail(`${fn.toLowerCase()}(distinct = …) with another value`);
       return {
         k: 'function',
         name: fn,
@@ -1045,16 +1078,24 @@ class Compiler {
         star: false,
       };
     }
+    const distinct = /^true$/i.test(flagged);
     if (rest.length === 0) {
-      if (fn !== 'COUNT') this.fail(`${fn.toLowerCase()}() needs a column`);
+      if (fn !== 'COUNT' || distinct) this.fail(`${fn.toLowerCase()}() needs a column`);
       return countStar();
     }
-    if (rest.length > 1 && !rest.some((a) => a.name) && fn !== 'COUNT') {
+    if (rest.length > 1) {
       // SQLite's scalar `max(a, b)` / `min(a, b)`, and `group_concat(x, ', ')` with its separator.
+      if (rest.some((a) => a.name) || fn === 'COUNT' || distinct)
+        this.fail(`${fn.toLowerCase()}(...) of ${rest.length} values`);
       const out = rest.map((a) => this.expr(a.value, f));
       return { k: 'function', name: fn, args: out, distinct: false, star: false };
     }
     const first = rest[0]!.value;
+    if (distinct) {
+      const arg = this.expr(first, f);
+      if (arg.k === 'star') this.fail(`${fn.toLowerCase()}(*, distinct = True)`);
+      return { k: 'function', name: fn, args: [arg], distinct: true, star: false };
+    }
     if (
       first.kind === 'call' &&
       first.callee.kind === 'name' &&
@@ -1545,6 +1586,9 @@ class Compiler {
     if (e.callee.kind !== 'name') this.fail(`${describe(e.callee)} cannot be called`);
     const name = e.callee.name.toLowerCase();
     const args = e.args;
+    // These read their arguments by position: a name would be dropped (or order them).
+    if ((name in ARITHMETIC || name === 'concat' || name === 'between') && args.some((a) => a.name))
+      this.fail(`${name}(...) with keyword arguments`);
     if (name in ARITHMETIC && args.length === 2) {
       return {
         k: 'nested',
@@ -1579,6 +1623,10 @@ class Compiler {
       return asCast(strftime, 'INTEGER');
     }
     if (name === 'cast' && args.length === 2) {
+      // `cast(x, 'integer')`, `cast(x, as = 'integer')`; not `cast(x, function = 'year')`.
+      const named = args[1]!.name;
+      if (named && !/^(as|type|to|dtype)$/i.test(named))
+        this.fail(`the ${named} argument of cast is not understood`);
       const type = args[1]!.value;
       const typeName =
         type.kind === 'name' ? type.name : type.kind === 'string' ? type.value : undefined;
@@ -1679,14 +1727,21 @@ class Compiler {
 
   /** `rank(partition = t.k, by = t.c, desc)`: a window function (`RANK() OVER (…)`). */
   private windowCall(name: string, args: SrArg[], f: Frame | undefined): SqlExpr | undefined {
+    // `partition`/`by` (or `partition_by`/`order_by`) and a direction, bare or as `order = asc`.
+    const direction = (v: SrExpr) => v.kind === 'name' && /^(desc|asc)$/i.test(v.name);
     const isWindowArg = (a: SrArg) =>
       a.name
-        ? /^(partition|by|over)$/i.test(a.name)
-        : a.value.kind === 'name' && /^(desc|asc)$/i.test(a.value.name);
+        ? /^(partition|partition_by|by|order_by|over)$/i.test(a.name) ||
+          (/^order$/i.test(a.name) && direction(a.value))
+        : direction(a.value);
     const extra = args.filter(isWindowArg);
     if (!extra.length || !(WINDOW_FUNCTIONS.has(name) || AGGREGATE_NAMES.has(name)))
       return undefined;
+    const over = extra.find((a) => a.name?.toLowerCase() === 'over');
+    if (over) this.fail(`the over argument of ${name} is not understood`);
     const rest = args.filter((a) => !isWindowArg(a));
+    const unread = !AGGREGATE_NAMES.has(name) && rest.find((a) => a.name);
+    if (unread) this.fail(`the ${unread.name} argument of ${name} is not understood`);
     const base = AGGREGATE_NAMES.has(name)
       ? this.aggregateCall(name.toUpperCase(), rest, f ?? emptyFrame())
       : ({
@@ -1697,16 +1752,20 @@ class Compiler {
           star: false,
         } satisfies SqlExpr);
     if (base.k !== 'function') return undefined;
-    const get = (n: string) => extra.find((a) => a.name?.toLowerCase() === n)?.value;
+    const get = (...names: string[]) =>
+      extra.find((a) => a.name && names.includes(a.name.toLowerCase()))?.value;
     const list = (v: SrExpr | undefined) => (!v ? [] : v.kind === 'list' ? v.items : [v]);
     const desc = extra.some(
-      (a) => !a.name && a.value.kind === 'name' && /^desc$/i.test(a.value.name),
+      (a) =>
+        (!a.name || a.name.toLowerCase() === 'order') &&
+        a.value.kind === 'name' &&
+        /^desc$/i.test(a.value.name),
     );
     return {
       ...base,
       over: {
-        partitionBy: list(get('partition')).map((x) => this.expr(x, f)),
-        orderBy: list(get('by')).map((x) =>
+        partitionBy: list(get('partition', 'partition_by')).map((x) => this.expr(x, f)),
+        orderBy: list(get('by', 'order_by')).map((x) =>
           desc ? { expr: this.expr(x, f), desc } : { expr: this.expr(x, f) },
         ),
       },
