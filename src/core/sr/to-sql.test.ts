@@ -261,9 +261,22 @@ describe('srToSql', () => {
     expect(!between.ok && between.error.message).toBe(
       'line 1: between(...) with keyword arguments',
     );
-    // Two values where an aggregate takes one: not the first of them.
-    const two = srToSql('res = df.select(count(singer.Name, singer.Country))', schema);
-    expect(!two.ok && two.error.message).toBe('line 1: count(...) of 2 values');
+    // More values than a call takes, or other columns than it can say: not the first of them.
+    for (const [sr, message] of [
+      ['res = df.select(count(singer.Name, singer.Country))', 'count(...) of 2 values'],
+      [
+        'res = df.groupby(singer.Country).agg(sum(singer.Age, singer.Singer_ID))',
+        'sum(...) of 2 values',
+      ],
+      ['res = df.select(singer.Name).limit(2, 1, 5)', 'limit(...) of 3 values'],
+      [
+        'res = df.select(singer.Name).distinct(singer.Country)',
+        'distinct(...) of other columns than the step selects',
+      ],
+    ]) {
+      const result = srToSql(sr!, schema);
+      expect(!result.ok && result.error.message).toBe(`line 1: ${message}`);
+    }
   });
 });
 
@@ -426,6 +439,16 @@ describe('srToSql on SR as the recorded models also write it', () => {
       'rank(partition_by = k, by = x, order = desc): a window',
       'res = df.select(singer.Name, rank(partition_by = singer.Country, by = singer.Age, order = desc))',
       'SELECT Name, rank() OVER (PARTITION BY Country ORDER BY Age DESC) FROM singer',
+    ],
+    [
+      'df1.union(df2, df3): one after the other',
+      "df1 = df.where(element = singer.Country, filter = 'Netherlands').select(singer.Name)\ndf2 = df.where(element = singer.Country, filter = 'United States').select(singer.Name)\ndf3 = df.where(element = singer.Age, filter = '< 30').select(singer.Name)\nres = df1.union(df2, df3)",
+      "SELECT Name FROM singer WHERE Country IN ('Netherlands', 'United States') OR Age < 30",
+    ],
+    [
+      'where(…).distinct(x): the distinct values of x',
+      "res = df.where(element = singer.Age, filter = '> 30').distinct(singer.Country)",
+      'SELECT DISTINCT Country FROM singer WHERE Age > 30',
     ],
     [
       'select(x, distinct = True): a flag, not a column',

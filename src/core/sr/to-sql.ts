@@ -922,9 +922,25 @@ class Compiler {
       }
       case 'distinct':
       case 'drop_duplicates':
-      case 'unique':
+      case 'unique': {
+        // `df1.distinct(t.a)`: the distinct values of t.a; after a select, only of what it
+        // selected (pandas' `drop_duplicates(subset)` keeps whole rows, SQL cannot say that).
+        if (positional.length && !f.select) return this.method(f, 'select_distinct', args);
+        if (positional.length) {
+          const trial = clone(f);
+          const same =
+            positional.length === f.select!.length &&
+            this.trial(() =>
+              positional.every(
+                (p, i) =>
+                  JSON.stringify(this.expr(p, trial)) === JSON.stringify(f.select![i]!.expr),
+              ),
+            );
+          if (!same) this.fail(`${name}(...) of other columns than the step selects`);
+        }
         f.distinct = true;
         return { kind: 'frame', frame: f };
+      }
       case 'orderby':
       case 'order_by':
       case 'sort_values':
@@ -981,6 +997,7 @@ class Compiler {
       case 'head': {
         const n = positional[0] ?? kw('n');
         if (!n) this.fail('limit needs a number');
+        if (positional.length > 2) this.fail(`${name}(...) of ${positional.length} values`);
         f.limit = this.expr(n, f);
         const offset = kw('offset') ?? positional[1];
         if (offset) f.offset = this.expr(offset, f);
@@ -989,6 +1006,16 @@ class Compiler {
       case 'union':
       case 'intersect':
       case 'except': {
+        // `df1.union(df2, df3)`: one after the other.
+        if (positional.length > 1) {
+          const named = args.filter((a) => a.name);
+          const first = this.method(input, name, [{ value: positional[0]! }, ...named]);
+          if (first.kind !== 'frame') this.fail(`${name} of a value`);
+          return this.method(first.frame, name, [
+            ...positional.slice(1).map((value) => ({ value })),
+            ...named,
+          ]);
+        }
         const other = positional[0] ? this.frameOf(positional[0], f) : undefined;
         if (!other) this.fail(`${name} needs another trajectory result`);
         const all = kw('all');
@@ -1085,7 +1112,7 @@ class Compiler {
     }
     if (rest.length > 1) {
       // SQLite's scalar `max(a, b)` / `min(a, b)`, and `group_concat(x, ', ')` with its separator.
-      if (rest.some((a) => a.name) || fn === 'COUNT' || distinct)
+      if (rest.some((a) => a.name) || !/^(MAX|MIN|GROUP_CONCAT)$/.test(fn) || distinct)
         this.fail(`${fn.toLowerCase()}(...) of ${rest.length} values`);
       const out = rest.map((a) => this.expr(a.value, f));
       return { k: 'function', name: fn, args: out, distinct: false, star: false };
