@@ -299,6 +299,28 @@ describe('pipeline stage options', () => {
     expect(bank.notes.filter((n) => n.includes('joined on'))).toEqual([]);
   });
 
+  it('says which steps of the corrected trajectory the SQL leaves out', async () => {
+    // A correction that adds a filter step but continues from the step before it.
+    const { schema, item } = spiderItem(
+      'concert_singer',
+      'How many French singers are older than 30?',
+      "SELECT count(*) FROM singer WHERE Country = 'France'",
+    );
+    const { finalSql, notes } = await correctedBy(item, schema, (sr) =>
+      sr.replace(/^(df1 = .*)$/m, "$1\ndf2 = df1.where(element = singer.Age, filter = '> 30')"),
+    );
+    expect(finalSql).not.toContain('Age');
+    expect(notes).toContain(
+      'generator: the result reads no step df2 (line 2) of the corrected trajectory: the SQL does not say what it says',
+    );
+    // Read by the result, the step is in the SQL and worth no note.
+    const used = await correctedBy(item, schema, (sr) =>
+      sr.replace(/^df1 = (.*)$/m, "df1 = $1.where(element = singer.Age, filter = '> 30')"),
+    );
+    expect(used.finalSql).toContain('Age > 30');
+    expect(used.notes.filter((n) => n.includes('reads no step'))).toEqual([]);
+  });
+
   it('does not compile a correction of SQL that reads one table in two roles', async () => {
     // Spider's flight_2: a flight has a source and a destination airport. The trajectory names
     // both AIRPORTS; compiled back it would lose which city is which.

@@ -70,11 +70,15 @@ export async function deterministicFinalSql(
   }
   const result = srToSql(correctedSr, schema, original.joins);
   if (!result.ok) return { ok: false, reason: result.error.message };
-  const notes = result.guessedJoins.length
-    ? [
-        `joined on ${result.guessedJoins.join(', ')}: the schema declares no such key, the column names suggest it`,
-      ]
-    : [];
+  const notes: string[] = [];
+  if (result.guessedJoins.length)
+    notes.push(
+      `joined on ${result.guessedJoins.join(', ')}: the schema declares no such key, the column names suggest it`,
+    );
+  if (result.unusedSteps.length)
+    notes.push(
+      `the result reads no step ${result.unusedSteps.join(', ')} of the corrected trajectory: the SQL does not say what ${result.unusedSteps.length === 1 ? 'it says' : 'they say'}`,
+    );
   return { ok: true, output: result.sql, notes };
 }
 

@@ -8,8 +8,9 @@ import { schemaFromSqlite } from '../schema/from-sqlite';
 import { schemaForDb } from '../schema/from-tables-json';
 import { analyzeSql } from '../sql/analyze';
 import { initSqlParser, parseSql } from '../sql/parse';
+import { parseSr } from './parse';
 import { roundtrip, sameRows } from './roundtrip';
-import { joinsOfSql, srToSql } from './to-sql';
+import { joinsOfSql, srToSql, unusedSteps } from './to-sql';
 
 const tables = spiderTables();
 const dev = spiderDev();
@@ -277,6 +278,36 @@ describe('srToSql', () => {
       const result = srToSql(sr!, schema);
       expect(!result.ok && result.error.message).toBe(`line 1: ${message}`);
     }
+  });
+});
+
+describe('unusedSteps', () => {
+  const steps = (sr: string) => unusedSteps(parseSr(sr).program);
+  it('lists the steps the result reads neither directly nor through other steps', () => {
+    // BIRD item 1120 as BAM wrote it: both filters are left out of the sum.
+    expect(
+      steps(
+        "df1 = df.where(element = Player.player_name, filter = 'Daan Smith')\ndf2 = df.where(element = Player.player_name, filter = 'Filipe Ferreira')\nres = df.select(Match.away_team_goal).sum()",
+      ),
+    ).toEqual(['df1 (line 1)', 'df2 (line 2)']);
+    // Read through another step, inside a string, or redefined from itself: all read.
+    expect(
+      steps(
+        "df1 = df.where(element = t.a, filter = 1)\ndf1 = df1.where(element = t.b, filter = 2)\navg_b = df1.select(avg(t.b))\ndf2 = df1.where(element = t.b, filter = '> avg_b')\nres = df2.select(t.c)",
+      ),
+    ).toEqual([]);
+    // After the result, and a step of the same name the result's step does not see.
+    expect(
+      steps('df1 = df.select(t.a)\nres = df1.count()\ndf1 = df.select(t.b)\ndf2 = df1.count()'),
+    ).toEqual(['df1 (line 3)', 'df2 (line 4)']);
+    // Overwritten before anything read it.
+    expect(steps('df1 = df.select(t.a)\ndf1 = df.select(t.b)\nres = df1.count()')).toEqual([
+      'df1 (line 1)',
+    ]);
+    // Without `res`, the last step is the result.
+    expect(steps('df1 = df.select(t.a)\ndf2 = df.select(t.b)\ndf3 = df2.count()')).toEqual([
+      'df1 (line 1)',
+    ]);
   });
 });
 

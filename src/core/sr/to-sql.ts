@@ -30,6 +30,11 @@ export type SrToSqlResult =
        * took from column names (`loan.cust_ID = customer.cust_ID`): worth a look.
        */
       guessedJoins: string[];
+      /**
+       * Steps the result does not depend on (`df2 (line 2)`): what they say is not in the SQL,
+       * worth a look when a model wrote the trajectory.
+       */
+      unusedSteps: string[];
     }
   | { ok: false; error: SrCompileError };
 
@@ -304,6 +309,7 @@ export function srToSql(
       sql: printQuery(query),
       query,
       guessedJoins: guessedJoins(query, schema, options.joinKeys ?? []),
+      unusedSteps: unusedSteps(program),
     };
   } catch (error) {
     if (error instanceof SrCompileError) return { ok: false, error };
@@ -2376,6 +2382,66 @@ function walkSr(e: SrExpr, visit: (x: SrExpr) => unknown): void {
     default:
       return;
   }
+}
+
+/**
+ * The named steps of `program` the result (the last `res`, else the last step) does not read,
+ * directly or through other steps: `df2 (line 2)`. A step is read where a later step names it,
+ * also inside a string (`filter = '> avg_diff'`).
+ */
+export function unusedSteps(program: SrProgram): string[] {
+  const statements = program.statements;
+  const refs = statements.map((st) => {
+    const names = new Set<string>();
+    const visit = (e: SrExpr): void => {
+      const words = (text: string) => {
+        for (const w of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) names.add(w.toLowerCase());
+      };
+      if (e.kind === 'name') names.add(e.name.toLowerCase());
+      else if (e.kind === 'string') words(e.value);
+      else if (e.kind === 'raw') words(e.text);
+      else if (e.kind === 'member') visit(e.object);
+      else if (e.kind === 'call') {
+        visit(e.callee);
+        for (const a of e.args) visit(a.value);
+      } else if (e.kind === 'binary') {
+        visit(e.left);
+        visit(e.right);
+      } else if (e.kind === 'unary') visit(e.operand);
+      else if (e.kind === 'alias') visit(e.expr);
+      else if (e.kind === 'list') e.items.forEach(visit);
+      else if (e.kind === 'dict')
+        for (const entry of e.entries) {
+          visit(entry.key);
+          visit(entry.value);
+        }
+      else if (e.kind === 'lambda') visit(e.body);
+    };
+    visit(st.value);
+    return names;
+  });
+  const defines = (i: number, name: string) =>
+    statements[i]!.targets.some((t) => t.toLowerCase() === name);
+  let result = statements.length - 1;
+  for (let i = statements.length - 1; i >= 0; i--)
+    if (defines(i, 'res')) {
+      result = i;
+      break;
+    }
+  const needed = new Set<number>(result >= 0 ? [result] : []);
+  for (let i = result; i >= 0; i--) {
+    if (!needed.has(i)) continue;
+    for (const name of refs[i]!) {
+      for (let j = i - 1; j >= 0; j--)
+        if (defines(j, name)) {
+          needed.add(j);
+          break;
+        }
+    }
+  }
+  return statements.flatMap((st, i) =>
+    st.targets.length && !needed.has(i) ? [`${st.targets.join(', ')} (line ${st.line})`] : [],
+  );
 }
 
 /**
