@@ -270,6 +270,11 @@ describe('srToSql', () => {
         'sum(...) of 2 values',
       ],
       ['res = df.select(singer.Name).limit(2, 1, 5)', 'limit(...) of 3 values'],
+      // A misplaced direction is not a window over the whole table (`OVER ()`).
+      [
+        'res = df.groupby(singer.Country).orderby(by = count(distinct(singer.Name), desc)).limit(1)',
+        'count(...) of 2 values',
+      ],
       [
         'res = df.select(singer.Name).distinct(singer.Country)',
         'distinct(...) of other columns than the step selects',

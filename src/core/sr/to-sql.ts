@@ -1768,7 +1768,9 @@ class Compiler {
           (/^order$/i.test(a.name) && direction(a.value))
         : direction(a.value);
     const extra = args.filter(isWindowArg);
-    if (!extra.length || !(WINDOW_FUNCTIONS.has(name) || AGGREGATE_NAMES.has(name)))
+    // A direction alone (`count(distinct(x), desc)`, an orderby's direction misplaced) makes
+    // no window: that would be `OVER ()`, every row's value the whole table's.
+    if (!extra.some((a) => a.name) || !(WINDOW_FUNCTIONS.has(name) || AGGREGATE_NAMES.has(name)))
       return undefined;
     const over = extra.find((a) => a.name?.toLowerCase() === 'over');
     if (over) this.fail(`the over argument of ${name} is not understood`);
