@@ -191,8 +191,29 @@ describe('srToSql', () => {
     );
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/line 2: .*pivot/);
+    // Names the schema lacks, with the close ones it has (and tables that have that column).
     const unknown = srToSql('res = df.select(singer.Nme)', schema);
-    expect(!unknown.ok && unknown.error.message).toMatch(/no column "Nme"/);
+    expect(!unknown.ok && unknown.error.message).toBe(
+      'line 1: table "singer" has no column "Nme" (did you mean singer.Name?)',
+    );
+    const elsewhere = srToSql('res = df.select(singer.Year)', schema);
+    expect(!elsewhere.ok && elsewhere.error.message).toBe(
+      'line 1: table "singer" has no column "Year" (did you mean singer.Song_release_year, concert.Year?)',
+    );
+    const bare = srToSql(
+      'df1 = df.groupby(singer.Country).agg(count(singer.Name) as singers)\nres = df1.select(Countyr, singrs)',
+      schema,
+    );
+    expect(!bare.ok && bare.error.message).toBe(
+      'line 2: "Countyr" is neither a column of the schema nor a step of the trajectory (did you mean singer.Country?)',
+    );
+    const alias = srToSql(
+      'df1 = df.groupby(singer.Country).agg(count(singer.Name) as singers)\nres = df1.select(singer.Country, singrs)',
+      schema,
+    );
+    expect(!alias.ok && alias.error.message).toBe(
+      'line 2: "singrs" is neither a column of the schema nor a step of the trajectory (did you mean singers?)',
+    );
     // An argument a filter does not read is reported, not dropped (`filter = 'in', subquery =
     // …` compared with 'in' when `subquery` was dropped).
     for (const [args, name] of [

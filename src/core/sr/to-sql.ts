@@ -12,6 +12,7 @@ import type {
 } from '../sql/ast';
 import { SqlUnsupportedError } from '../sql/errors';
 import { printQuery } from '../sql/print';
+import { suggestNames } from '../sql/suggest';
 import { AGGREGATE_NAMES, isAggregate, walk, walkQuery } from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
 import { SrCompileError } from './errors';
@@ -1556,7 +1557,34 @@ class Compiler {
     }
     if (this.index.tables.has(lower)) this.fail(`"${name}" is a table where a value is needed`);
     // A column name the model made up from an alias (e.g. `count`) that nothing defines.
-    this.fail(`"${name}" is neither a column of the schema nor a step of the trajectory`);
+    this.fail(
+      `"${name}" is neither a column of the schema nor a step of the trajectory${this.didYouMean(name, undefined, f)}`,
+    );
+  }
+
+  /**
+   * ` (did you mean t.a, u.b?)` for a name the schema lacks: close columns of `table` and
+   * tables that have a column of exactly that name; without a table, close columns of any
+   * table, and names the trajectory defines. Empty when nothing is close.
+   */
+  private didYouMean(name: string, table: string | undefined, f: Frame | undefined): string {
+    const qualified = (column: string) =>
+      (this.index.columns.get(column.toLowerCase()) ?? [])
+        .filter((t) => !table || t !== table)
+        .map((t) => `${t}.${this.columnName(t, column)}`);
+    const columnsOf = (t: string) =>
+      this.index.schema.tables.find((x) => x.name === t)?.columns.map((c) => c.name) ?? [];
+    const out = table
+      ? [...suggestNames(name, columnsOf(table)).map((c) => `${table}.${c}`), ...qualified(name)]
+      : [
+          ...suggestNames(
+            name,
+            this.index.schema.tables.flatMap((t) => columnsOf(t.name)),
+          ).flatMap(qualified),
+          ...suggestNames(name, [...this.env.keys(), ...(f?.named.keys() ?? [])]),
+        ];
+    const unique = [...new Set(out)].slice(0, 3);
+    return unique.length ? ` (did you mean ${unique.join(', ')}?)` : '';
   }
 
   private columnName(table: string, column: string): string {
@@ -1580,7 +1608,8 @@ class Compiler {
         this.useTable(f, table);
         if (name === '*') return { k: 'star', table };
         const known = this.index.qualified.get(`${table}.${name}`.toLowerCase());
-        if (!known) this.fail(`table "${table}" has no column "${name}"`);
+        if (!known)
+          this.fail(`table "${table}" has no column "${name}"${this.didYouMean(name, table, f)}`);
         return { k: 'column', table, name: known[1] };
       }
       const bound = this.env.get(lower);
