@@ -200,6 +200,12 @@ describe('srToSql', () => {
     expect(!elsewhere.ok && elsewhere.error.message).toBe(
       'line 1: table "singer" has no column "Year" (did you mean singer.Song_release_year, concert.Year?)',
     );
+    const table = srToSql('res = df.select(singr.Name)', schema);
+    expect(!table.ok && table.error.message).toBe(
+      'line 1: "singr" (in singr.Name) is neither a table of the schema nor a step of the trajectory (did you mean singer?)',
+    );
+    const member = srToSql('res = df.select(singer.Name.first)', schema);
+    expect(!member.ok && member.error.message).toBe('line 1: singer.Name.first is not a column');
     const bare = srToSql(
       'df1 = df.groupby(singer.Country).agg(count(singer.Name) as singers)\nres = df1.select(Countyr, singrs)',
       schema,

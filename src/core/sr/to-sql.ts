@@ -1620,7 +1620,18 @@ class Compiler {
         return { k: 'subquery', query: this.toQuery(sub) };
       }
     }
-    this.fail(`${describe(object)}.${name} is not a column`);
+    const text = `${dottedText(object)}.${name}`;
+    if (object.kind === 'name') {
+      // `orders.order_date` in a database without `orders`: the table is what is missing.
+      const close = suggestNames(object.name, [
+        ...this.index.schema.tables.map((t) => t.name),
+        ...this.env.keys(),
+      ]).slice(0, 3);
+      this.fail(
+        `"${object.name}" (in ${text}) is neither a table of the schema nor a step of the trajectory${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+      );
+    }
+    this.fail(`${text} is not a column`);
   }
 
   private call(e: Extract<SrExpr, { kind: 'call' }>, f: Frame | undefined): SqlExpr {
@@ -2368,6 +2379,13 @@ function castType(name: string): string | undefined {
 
 function asCast(expr: SqlExpr, type: string | undefined): SqlExpr {
   return type ? { k: 'cast', expr, type } : expr;
+}
+
+/** `a.b.c` for a chain of names and members, else what `describe` says. */
+function dottedText(e: SrExpr): string {
+  if (e.kind === 'name') return e.name;
+  if (e.kind === 'member') return `${dottedText(e.object)}.${e.name}`;
+  return describe(e);
 }
 
 function describe(e: SrExpr): string {
