@@ -473,22 +473,11 @@ class Compiler {
    */
   private widenRefinedFrames(e: SrExpr): void {
     const frames: Frame[] = [];
-    const visit = (x: SrExpr): void => {
-      if (x.kind === 'name') {
-        const bound = this.env.get(x.name.toLowerCase());
-        if (bound && !frames.includes(bound)) frames.push(bound);
-      } else if (x.kind === 'member') visit(x.object);
-      else if (x.kind === 'call') {
-        visit(x.callee);
-        for (const a of x.args) visit(a.value);
-      } else if (x.kind === 'binary') {
-        visit(x.left);
-        visit(x.right);
-      } else if (x.kind === 'unary') visit(x.operand);
-      else if (x.kind === 'alias') visit(x.expr);
-      else if (x.kind === 'list') x.items.forEach(visit);
-    };
-    visit(e);
+    walkSr(e, (x) => {
+      if (x.kind !== 'name') return;
+      const bound = this.env.get(x.name.toLowerCase());
+      if (bound && !frames.includes(bound)) frames.push(bound);
+    });
     for (const a of frames) {
       for (const b of frames) {
         if (a === b || a.source || b.source) continue;
@@ -2442,31 +2431,21 @@ export function unusedSteps(program: SrProgram): string[] {
   const statements = program.statements;
   const refs = statements.map((st) => {
     const names = new Set<string>();
+    const words = (text: string) => {
+      for (const w of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) names.add(w.toLowerCase());
+    };
     const visit = (e: SrExpr): void => {
-      const words = (text: string) => {
-        for (const w of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) names.add(w.toLowerCase());
-      };
       if (e.kind === 'name') names.add(e.name.toLowerCase());
       else if (e.kind === 'string') words(e.value);
       else if (e.kind === 'raw') words(e.text);
-      else if (e.kind === 'member') visit(e.object);
-      else if (e.kind === 'call') {
-        visit(e.callee);
-        for (const a of e.args) visit(a.value);
-      } else if (e.kind === 'binary') {
-        visit(e.left);
-        visit(e.right);
-      } else if (e.kind === 'unary') visit(e.operand);
-      else if (e.kind === 'alias') visit(e.expr);
-      else if (e.kind === 'list') e.items.forEach(visit);
       else if (e.kind === 'dict')
         for (const entry of e.entries) {
-          visit(entry.key);
-          visit(entry.value);
+          walkSr(entry.key, visit);
+          walkSr(entry.value, visit);
         }
-      else if (e.kind === 'lambda') visit(e.body);
+      else if (e.kind === 'lambda') walkSr(e.body, visit);
     };
-    visit(st.value);
+    walkSr(st.value, visit);
     return names;
   });
   const defines = (i: number, name: string) =>
