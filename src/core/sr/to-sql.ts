@@ -1547,7 +1547,7 @@ class Compiler {
     if (this.index.tables.has(lower)) this.fail(`"${name}" is a table where a value is needed`);
     // A column name the model made up from an alias (e.g. `count`) that nothing defines.
     this.fail(
-      `"${name}" is neither a column of the schema nor a step of the trajectory${this.didYouMean(name, undefined, f)}`,
+      `"${name}" is neither a column of the schema nor a step of the trajectory${this.closeNames(name, undefined, f)}`,
     );
   }
 
@@ -1556,7 +1556,7 @@ class Compiler {
    * tables that have a column of exactly that name; without a table, close columns of any
    * table, and names the trajectory defines. Empty when nothing is close.
    */
-  private didYouMean(name: string, table: string | undefined, f: Frame | undefined): string {
+  private closeNames(name: string, table: string | undefined, f: Frame | undefined): string {
     const qualified = (column: string) =>
       (this.index.columns.get(column.toLowerCase()) ?? [])
         .filter((t) => !table || t !== table)
@@ -1572,8 +1572,7 @@ class Compiler {
           ).flatMap(qualified),
           ...suggestNames(name, [...this.env.keys(), ...(f?.named.keys() ?? [])]),
         ];
-    const unique = [...new Set(out)].slice(0, 3);
-    return unique.length ? ` (did you mean ${unique.join(', ')}?)` : '';
+    return didYouMean(out);
   }
 
   private columnName(table: string, column: string): string {
@@ -1598,7 +1597,7 @@ class Compiler {
         if (name === '*') return { k: 'star', table };
         const known = this.index.qualified.get(`${table}.${name}`.toLowerCase());
         if (!known)
-          this.fail(`table "${table}" has no column "${name}"${this.didYouMean(name, table, f)}`);
+          this.fail(`table "${table}" has no column "${name}"${this.closeNames(name, table, f)}`);
         return { k: 'column', table, name: known[1] };
       }
       const bound = this.env.get(lower);
@@ -1615,9 +1614,9 @@ class Compiler {
       const close = suggestNames(object.name, [
         ...this.index.schema.tables.map((t) => t.name),
         ...this.env.keys(),
-      ]).slice(0, 3);
+      ]);
       this.fail(
-        `"${object.name}" (in ${text}) is neither a table of the schema nor a step of the trajectory${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+        `"${object.name}" (in ${text}) is neither a table of the schema nor a step of the trajectory${didYouMean(close)}`,
       );
     }
     this.fail(`${text} is not a column`);
@@ -2368,6 +2367,12 @@ function castType(name: string): string | undefined {
 
 function asCast(expr: SqlExpr, type: string | undefined): SqlExpr {
   return type ? { k: 'cast', expr, type } : expr;
+}
+
+/** ` (did you mean a, b, c?)` for the first three distinct `names`, or '' without any. */
+function didYouMean(names: readonly string[]): string {
+  const unique = [...new Set(names)].slice(0, 3);
+  return unique.length ? ` (did you mean ${unique.join(', ')}?)` : '';
 }
 
 /** `a.b.c` for a chain of names and members, else what `describe` says. */
