@@ -213,7 +213,7 @@ const report = await syntheticRoundtrip(
     const kind = (outcome.problem ?? '')
       .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '…')
       .replace(/line \d+/, 'line N')
-      .replace(/joins .* to .*;/, 'joins … to …;')
+      .replace(/joins .* to .*; (.*?e\.g\.).*/, 'joins … to …; $1 …')
       .slice(0, 90);
     problems.set(kind, (problems.get(kind) ?? 0) + 1);
     if (values.verbose) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIRD_DEV_EVEN } from '../../../test/paths';
+import { spiderTables } from '../../../test/support/spider';
 import { schemaForDb } from '../schema/from-tables-json';
 import type { Schema } from '../schema/schema';
 import { initSqlParser, parseSql } from '../sql/parse';
@@ -199,6 +200,44 @@ describe('sqlToSr (BAM style)', () => {
         schema,
       ).approximations[0],
     ).toMatch(/MAX\/MIN subquery/);
+  });
+
+  it('writes a join condition as a filter when no key of the schema connects its tables', () => {
+    const spider = spiderTables();
+    const of = (db: string, sql: string) => sqlToSr(parseSql(sql), schemaForDb(spider, db)).sr;
+    // student_1 declares no key, and no column name implies one: SR could not say the join.
+    expect(
+      of(
+        'student_1',
+        "SELECT T2.LastName FROM list AS T1 JOIN teachers AS T2 ON T1.Classroom = T2.Classroom WHERE T1.FirstName = 'X'",
+      ),
+    ).toBe(
+      [
+        'df1 = df.where(element = list.Classroom, filter = teachers.Classroom)',
+        "df2 = df1.where(element = list.FirstName, filter = 'X')",
+        'res = df2.select(teachers.LastName)',
+      ].join('\n'),
+    );
+    // bike_1: trips reference stations by an undeclared key; stations and statuses by a declared one.
+    expect(
+      of(
+        'bike_1',
+        "SELECT T1.name FROM station AS T1 JOIN trip AS T2 ON T1.id = T2.end_station_id WHERE T2.subscription_type = 'Subscriber'",
+      ),
+    ).toMatch(/^df1 = df\.where\(element = station\.id, filter = trip\.end_station_id\)$/m);
+    expect(
+      of(
+        'bike_1',
+        'SELECT T1.name FROM station AS T1 JOIN status AS T2 ON T1.id = T2.station_id WHERE T2.bikes_available > 10',
+      ),
+    ).not.toMatch(/station_id/);
+    // Which of two declared keys a join took stays unsaid, as BAM leaves it (wedding.Female_ID).
+    expect(
+      of(
+        'wedding',
+        "SELECT T1.Year FROM wedding AS T1 JOIN people AS T2 ON T1.Female_ID = T2.People_ID WHERE T2.Country = 'Canada'",
+      ),
+    ).not.toMatch(/Female_ID/);
   });
 
   it('keeps a join that only filters distinct rows as an IN filter, and leaves counted rows alone', () => {

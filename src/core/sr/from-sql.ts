@@ -15,6 +15,8 @@ import type {
 } from '../sql/ast';
 import { resolvePositions } from '../sql/positions';
 import { AGGREGATE_NAMES, isAggregate, walk, walkQuery } from '../sql/walk';
+import { SrCompileError } from './errors';
+import { joinTree } from './joins';
 import { filterTextIsValue } from './to-sql';
 
 /** SR for a query, and the constructs it could only approximate. */
@@ -40,6 +42,9 @@ export interface SqlToSrResult {
 }
 
 type TableName = Extract<TableRef, { k: 'table' }>;
+
+/** Per schema, whether two tables (a sorted lower-case pair) can be joined by keys. */
+const REACH = new WeakMap<Schema, Map<string, boolean>>();
 
 /** Comparison operators, each with the one that means the same with its sides swapped. */
 const COMPARISONS: Record<string, string> = {
@@ -193,6 +198,7 @@ class Writer {
   approximations: string[] = [];
   lossy: string[] = [];
   rejoin: string[] = [];
+
   /** The query's outer SELECT (none for UNION/INTERSECT/EXCEPT). */
   outer: SqlSelect | undefined;
   /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
@@ -586,7 +592,11 @@ class Writer {
         this.rejoin.push(table);
       } else this.lose(what);
     }
-    let conds = [...(s.where ? conjuncts(s.where) : []), ...semiJoins.values()];
+    let conds = [
+      ...this.unreachableKeys(s),
+      ...(s.where ? conjuncts(s.where) : []),
+      ...semiJoins.values(),
+    ];
     // Rows compared with an aggregate of their own group (the same table, correlated on its
     // columns): a grouping first, then each row beside its group's result.
     if (cur === 'df') {
@@ -1344,6 +1354,56 @@ class Writer {
     }
     if (byCopy.size < 2) return undefined;
     return { shared, perCopy: [...byCopy.values()] };
+  }
+
+  /**
+   * The join conditions `a.x = b.y` of `s` between two tables that no key of the schema
+   * connects, declared or implied by names (`list.Classroom = teachers.Classroom`). SR
+   * writes a join by leaving it out ("SR ignores joins", BAM's prompt says) and compiling it
+   * back joins tables by the schema's keys, which cannot join these: they are written as
+   * filters, as a comma join's conditions are, and compiling joins on them again (see
+   * `joinTree`'s `said`). Which of several keys a join took stays unsaid, as BAM leaves it.
+   */
+  private unreachableKeys(s: SqlSelect): SqlExpr[] {
+    const out: SqlExpr[] = [];
+    for (const j of s.joins) {
+      if (!j.on || (j.kind !== 'INNER' && j.kind !== 'LEFT')) continue;
+      for (const c of conjuncts(j.on)) {
+        const [x, y] = (columnEquality(c) ?? []).map((e) => this.analysis.resolve(e));
+        if (x?.kind !== 'table' || y?.kind !== 'table' || same(x.table, y.table)) continue;
+        if (!this.reachable(x.table, y.table)) out.push(c);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the schema's keys, declared or implied by names, join the two tables (memoized). */
+  private reachable(a: string, b: string): boolean {
+    const pair = [a, b]
+      .map((t) => t.toLowerCase())
+      .sort()
+      .join('\u0000');
+    const reach = REACH.get(this.schema) ?? new Map<string, boolean>();
+    REACH.set(this.schema, reach);
+    let known = reach.get(pair);
+    if (known === undefined) {
+      known = this.schema.foreignKeys.some(
+        (k) =>
+          (same(k.fromTable, a) && same(k.toTable, b)) ||
+          (same(k.fromTable, b) && same(k.toTable, a)),
+      );
+      if (!known) {
+        try {
+          joinTree(this.schema, [a, b]);
+          known = true;
+        } catch (error) {
+          if (!(error instanceof SrCompileError)) throw error;
+          known = false;
+        }
+      }
+      reach.set(pair, known);
+    }
+    return known;
   }
 
   /** True when one table of the schema has a column named `element` (so the bare name is clear). */

@@ -259,6 +259,63 @@ describe('joinTree', () => {
         j.on ? printExpr(j.on) : '',
       ),
     ).toEqual(['list.Classroom = teachers.Classroom']);
+    // Or as the trajectory states it (`where(element = list.Classroom, filter = …)`).
+    expect(
+      joinTree(school, ['list', 'teachers'], { said: [classroom] }).joins.map((j) =>
+        j.on ? printExpr(j.on) : '',
+      ),
+    ).toEqual(['list.Classroom = teachers.Classroom']);
+  });
+
+  it('joins on an equality the trajectory states only where no key, declared or implied, reaches', () => {
+    const schema: Schema = {
+      dbId: 'bike_1',
+      tables: [
+        table('station', ['id', 'name', 'city'], ['id']),
+        table('status', ['station_id', 'bikes_available'], []),
+        table(
+          'trip',
+          ['id', 'start_date', 'start_station_id', 'end_station_id', 'zip_code'],
+          ['id'],
+        ),
+        table('weather', ['date', 'zip_code'], []),
+      ],
+      foreignKeys: [
+        { fromTable: 'status', fromColumn: 'station_id', toTable: 'station', toColumn: 'id' },
+      ],
+    };
+    const on = (tables: string[], said: Schema['foreignKeys']) =>
+      joinTree(schema, tables, { said }).joins.map((j) => (j.on ? printExpr(j.on) : ''));
+    const end = {
+      fromTable: 'trip',
+      fromColumn: 'end_station_id',
+      toTable: 'station',
+      toColumn: 'id',
+    };
+    expect(() => on(['station', 'trip'], [])).toThrow(/no foreign-key path joins trip to station/);
+    expect(on(['station', 'trip'], [end])).toEqual(['station.id = trip.end_station_id']);
+    // Through a table the key reaches: station, then trip by the stated equality.
+    expect(on(['status', 'trip'], [end])).toEqual([
+      'status.station_id = station.id',
+      'station.id = trip.end_station_id',
+    ]);
+    // A declared key goes first: a stated equality between status and station is only a filter.
+    const other = {
+      fromTable: 'status',
+      fromColumn: 'bikes_available',
+      toTable: 'station',
+      toColumn: 'id',
+    };
+    expect(on(['status', 'station'], [other])).toEqual(['status.station_id = station.id']);
+    // Before a key only implied by a shared identifier name (`zip_code`): the trajectory said.
+    expect(on(['trip', 'weather'], [])).toEqual(['trip.zip_code = weather.zip_code']);
+    const day = {
+      fromTable: 'trip',
+      fromColumn: 'start_date',
+      toTable: 'weather',
+      toColumn: 'date',
+    };
+    expect(on(['trip', 'weather'], [day])).toEqual(['trip.start_date = weather.date']);
   });
 
   it("among equally short trees, takes the one with more of the user's keys", () => {

@@ -31,7 +31,11 @@ interface Edge {
 export function joinTree(
   schema: Schema,
   tables: string[],
-  hints: { preferred?: readonly JoinKey[]; named?: ReadonlySet<string> } = {},
+  hints: {
+    preferred?: readonly JoinKey[];
+    named?: ReadonlySet<string>;
+    said?: readonly ForeignKey[];
+  } = {},
 ): { from: TableRef; joins: Join[] } {
   const preferred = hints.preferred ?? [];
   if (tables.length === 0) throw new SrCompileError('the trajectory names no table to read from');
@@ -199,12 +203,27 @@ export function joinTree(
       }
     }
   }
+  // An equality the trajectory states between columns of two tables (`where(element =
+  // list.Classroom, filter = teachers.Classroom)`) joins them when no key, declared or
+  // implied by names, reaches one from the other: the trajectory has said how.
+  const said = new Map<string, Edge[]>();
+  for (const fk of hints.said ?? []) {
+    const [from, to] = [canonical(fk.fromTable), canonical(fk.toTable)];
+    if (from === to) continue;
+    said.set(from, [...(said.get(from) ?? []), { to, on: [fk.fromColumn, fk.toColumn] }]);
+    said.set(to, [...(said.get(to) ?? []), { to: from, on: [fk.toColumn, fk.fromColumn] }]);
+  }
   const first = wanted[0]!;
   const inTree = new Set([first]);
   const joins: Join[] = [];
   const remaining = new Set(wanted.slice(1));
   while (remaining.size > 0) {
     const { found, previous } = nearest(graph, inTree, remaining);
+    if (!found && said.size > 0) {
+      for (const [node, edges] of said) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
+      said.clear();
+      continue;
+    }
     if (!found && implicit.size > 0) {
       for (const [node, edges] of implicit) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
       implicit.clear();
@@ -217,8 +236,10 @@ export function joinTree(
     }
     if (!found) {
       const missing = [...remaining].join(', ');
+      const [a] = remaining;
+      const [b] = inTree;
       throw new SrCompileError(
-        `no foreign-key path joins ${missing} to ${[...inTree].join(', ')}; the trajectory cannot say how`,
+        `no foreign-key path joins ${missing} to ${[...inTree].join(', ')}; a step can say how, e.g. where(element = ${a}.<column>, filter = ${b}.<column>)`,
       );
     }
     const path: { from: string; edge: Edge }[] = [];

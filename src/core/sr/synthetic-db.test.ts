@@ -130,11 +130,13 @@ async function unseen(file: string, onKeptMiss?: (dbId: string, sql: string) => 
 }
 
 describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-unseen-schemas*.json)', () => {
-  it('gives the same result for at least 90% of 216 queries, 95% with their own join keys', async () => {
+  // Alone, 6 of the misses were joins of tables no key connects (student_1, company_1) until
+  // SR wrote such a join's condition as a filter (199/216 before, 205 after).
+  it('gives the same result for at least 94% of 216 queries, 95% with their own join keys', async () => {
     const { alone, kept } = await unseen('spider-unseen-schemas.json');
     expect(alone.total).toBe(216);
     expect(alone.goldRuns).toBe(216);
-    expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.9);
+    expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.94);
     expect(kept.executionMatch).toBeGreaterThan(alone.executionMatch);
     expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.95);
   }, 60_000);
@@ -146,6 +148,7 @@ describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-u
     ['spider-unseen-schemas-4.json', 144],
     ['spider-unseen-schemas-5.json', 144],
     ['spider-unseen-schemas-7.json', 144],
+    ['spider-unseen-schemas-10.json', 144],
   ])(
     'gives the same result for 95 in 100 or more of %s (%i queries), with or without their keys',
     async (file, count) => {

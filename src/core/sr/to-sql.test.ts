@@ -159,6 +159,39 @@ describe('srToSql', () => {
     expect(on(busiestSource)).toBe('routes.src_apid = airports.apid');
   });
 
+  it('joins tables no key reaches on the equality the trajectory states, and says it once', () => {
+    const students = schemaForDb(tables, 'student_1');
+    const steps = [
+      'df1 = df.where(element = list.Classroom, filter = teachers.Classroom)',
+      "df2 = df1.where(element = list.FirstName, filter = 'X')",
+      'res = df2.select(teachers.LastName)',
+    ];
+    const said = srToSql(steps.join('\n'), students);
+    expect(said.ok && said.sql).toBe(
+      "SELECT teachers.LastName FROM list JOIN teachers ON list.Classroom = teachers.Classroom WHERE list.FirstName = 'X'",
+    );
+    // Stated, not guessed from names: not among the joins a note asks to check.
+    expect(said.ok && said.guessedJoins).toEqual([]);
+    const unsaid = srToSql(
+      "df1 = df.where(element = list.FirstName, filter = 'X')\nres = df1.select(teachers.LastName)",
+      students,
+    );
+    expect(!unsaid.ok && unsaid.error.message).toMatch(
+      /no foreign-key path joins teachers to list/,
+    );
+    // A filter restating a key the tables are joined on (as BAM writes some) is said once too.
+    const restated = compile(
+      [
+        'df1 = df.where(element = singer_in_concert.Singer_ID, filter = singer.Singer_ID)',
+        'res = df1.select(singer.Name)',
+      ].join('\n'),
+    );
+    expect(
+      restated.match(/singer(_in_concert)?\.Singer_ID = singer(_in_concert)?\.Singer_ID/g),
+    ).toHaveLength(1);
+    expect(restated).not.toMatch(/WHERE/);
+  });
+
   it('starts the joins from the table the corrected SQL read first, as its FROM did', () => {
     // The rows are the same from either table; SQLite's order of ties under ORDER BY and
     // the row a bare column of a group comes from are not.

@@ -11,7 +11,7 @@ import type {
   TableRef,
 } from '../sql/ast';
 import { SqlUnsupportedError } from '../sql/errors';
-import { printQuery } from '../sql/print';
+import { printExpr, printQuery } from '../sql/print';
 import { suggestNames } from '../sql/suggest';
 import { AGGREGATE_NAMES, isAggregate, walk, walkQuery } from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
@@ -297,19 +297,23 @@ export function srToSql(
     program = parsed.program;
   } else program = sr;
   try {
-    const query = new Compiler(
+    const compiler = new Compiler(
       index,
       options.joinKeys ?? [],
       options.rejoin ?? [],
       options.tableOrder ?? [],
-    ).program(program);
+    );
+    const query = compiler.program(program);
     const width = misusedWidth(query, schema);
     if (width) return { ok: false, error: new SrCompileError(width) };
     return {
       ok: true,
       sql: printQuery(query),
       query,
-      guessedJoins: guessedJoins(query, schema, options.joinKeys ?? []),
+      guessedJoins: guessedJoins(query, schema, [
+        ...(options.joinKeys ?? []),
+        ...compiler.saidKeys,
+      ]),
       unusedSteps: unusedSteps(program),
     };
   } catch (error) {
@@ -405,7 +409,11 @@ class Compiler {
   private result: Frame | undefined;
 
   /** What decides between keys when tables are joined (see `joinTree`). */
-  private joinHints: { preferred: readonly JoinKey[]; named: Set<string> };
+  private joinHints: {
+    preferred: readonly JoinKey[];
+    named: Set<string>;
+    said: readonly ForeignKey[];
+  };
 
   constructor(
     private readonly index: SchemaIndex,
@@ -413,7 +421,12 @@ class Compiler {
     private readonly rejoin: readonly string[],
     private readonly tableOrder: readonly string[],
   ) {
-    this.joinHints = { preferred: joinKeys, named: new Set() };
+    this.joinHints = { preferred: joinKeys, named: new Set(), said: [] };
+  }
+
+  /** The equalities the trajectory states between columns of two tables (see `joinTree`). */
+  get saidKeys(): readonly ForeignKey[] {
+    return this.joinHints.said;
   }
 
   private fail(message: string): never {
@@ -441,6 +454,7 @@ class Compiler {
 
   program(p: SrProgram): SqlQuery {
     this.joinHints.named = this.columnsNamedIn(p);
+    this.joinHints.said = this.equalitiesSaidIn(p);
     let last: Frame | undefined;
     for (const st of p.statements) {
       this.line = st.line;
@@ -515,6 +529,33 @@ class Compiler {
         const qualified = `${x.object.kind === 'name' ? x.object.name : ''}.${x.name}`;
         const hit = this.index.qualified.get(qualified.toLowerCase());
         if (hit) out.add(`${hit[0]}.${hit[1]}`.toLowerCase());
+        return true;
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The equalities between columns of two tables that the trajectory's filters state
+   * (`where(element = list.Classroom, filter = teachers.Classroom)`): how to join tables no
+   * key reaches (see `joinTree`).
+   */
+  private equalitiesSaidIn(p: SrProgram): ForeignKey[] {
+    const out: ForeignKey[] = [];
+    const column = (e: SrExpr | undefined) =>
+      e?.kind === 'member' && e.object.kind === 'name'
+        ? this.index.qualified.get(`${e.object.name}.${e.name}`.toLowerCase())
+        : undefined;
+    for (const st of p.statements) {
+      walkSr(st.value, (x) => {
+        if (x.kind !== 'call' || x.callee.kind !== 'member') return true;
+        if (x.callee.name.toLowerCase() !== 'where') return true;
+        const arg = (name: string, at: number) =>
+          x.args.find((a) => a.name === name)?.value ??
+          (x.args[at] && !x.args[at]!.name ? x.args[at]!.value : undefined);
+        const [a, b] = [column(arg('element', 0)), column(arg('filter', 1))];
+        if (a && b && a[0] !== b[0])
+          out.push({ fromTable: a[0], fromColumn: a[1], toTable: b[0], toColumn: b[1] });
         return true;
       });
     }
@@ -1901,7 +1942,17 @@ class Compiler {
       select.from = tree.from;
       select.joins = tree.joins;
     }
-    if (frame.filters.length) select.where = and(frame.filters);
+    // A filter that says what an inner join's condition says (the equality a join of tables
+    // no key reaches was made of) is said once, in the join.
+    const ons = new Set(
+      select.joins.flatMap((j) => (j.kind === 'INNER' && j.on ? [printExpr(j.on)] : [])),
+    );
+    const restated = (e: SqlExpr) =>
+      e.k === 'binary' &&
+      e.op === '=' &&
+      (ons.has(printExpr(e)) || ons.has(printExpr({ ...e, left: e.right, right: e.left })));
+    const filters = frame.filters.filter((e) => !restated(e));
+    if (filters.length) select.where = and(filters);
     if (frame.having.length) select.having = and(frame.having);
     return withLimit({ with: [], body: select, orderBy: frame.orderBy }, frame);
   }
