@@ -198,7 +198,6 @@ class Writer {
   approximations: string[] = [];
   lossy: string[] = [];
   rejoin: string[] = [];
-
   /** The query's outer SELECT (none for UNION/INTERSECT/EXCEPT). */
   outer: SqlSelect | undefined;
   /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
