@@ -149,6 +149,7 @@ describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-u
     ['spider-unseen-schemas-5.json', 144],
     ['spider-unseen-schemas-7.json', 144],
     ['spider-unseen-schemas-10.json', 144],
+    ['spider-unseen-schemas-11.json', 192],
   ])(
     'gives the same result for 95 in 100 or more of %s (%i queries), with or without their keys',
     async (file, count) => {
