@@ -505,4 +505,25 @@ describe('joinTree', () => {
     };
     expect(ons(flights, ['airlines', 'flights'])).toEqual(['airlines.uid = flights.Airline']);
   });
+
+  it('does not read a bare id as a reference to another table whose key is a bare id', () => {
+    // Spider's swimming: a record's ID is its own number (the schema declares Swimmer_ID its
+    // key), not a stadium's; a stadium's records are those of its events.
+    const schema: Schema = {
+      dbId: 'swimming',
+      tables: [
+        table('stadium', ['ID', 'name'], ['ID']),
+        table('event', ['ID', 'Name', 'Stadium_ID'], ['ID']),
+        table('record', ['ID', 'Result', 'Swimmer_ID', 'Event_ID'], ['Swimmer_ID']),
+      ],
+      foreignKeys: [
+        { fromTable: 'event', fromColumn: 'Stadium_ID', toTable: 'stadium', toColumn: 'ID' },
+        { fromTable: 'record', fromColumn: 'Event_ID', toTable: 'event', toColumn: 'ID' },
+      ],
+    };
+    expect(ons(schema, ['stadium', 'record'])).toEqual([
+      'stadium.ID = event.Stadium_ID',
+      'event.ID = record.Event_ID',
+    ]);
+  });
 });

@@ -133,12 +133,15 @@ export function joinTree(
   // A column with the name and type of another table's one-column primary key (`loan.cust_ID`
   // -> `customer.cust_ID`) refers to it, declared or not: it joins like a declared key, so a
   // longer declared path (the loan's branch's customers) does not win over it. Not a table's
-  // own whole key (two tables sharing a key are not one referring to the other).
+  // own whole key (two tables sharing a key are not one referring to the other), and not a
+  // bare `id`, which says nothing about what it identifies (swimming's `record.ID` is the
+  // record's own number, though the schema declares `Swimmer_ID` its key, not a stadium's).
   for (const table of schema.tables) {
     for (const other of schema.tables) {
       const [pk, ...more] = other.primaryKey;
       const key = pk && !more.length ? other.columns.find((c) => same(c.name, pk)) : undefined;
-      if (other === table || !key || linked(table.name, other.name)) continue;
+      if (other === table || !key || same(key.name, 'id') || linked(table.name, other.name))
+        continue;
       if (table.primaryKey.length === 1 && same(table.primaryKey[0]!, key.name)) continue;
       const column = table.columns.find((c) => same(c.name, key.name) && same(c.type, key.type));
       if (!column) continue;
