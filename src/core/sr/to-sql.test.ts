@@ -190,6 +190,27 @@ describe('srToSql', () => {
       restated.match(/singer(_in_concert)?\.Singer_ID = singer(_in_concert)?\.Singer_ID/g),
     ).toHaveLength(1);
     expect(restated).not.toMatch(/WHERE/);
+    // With the key the SQL joined by a LEFT JOIN, the stated equality is that join, not a
+    // filter dropping the teachers without a student.
+    const perTeacher = [
+      steps[0],
+      'df2 = df1.groupby(teachers.LastName).agg(count(list.FirstName))',
+      'res = df2.select(teachers.LastName, count(list.FirstName))',
+    ];
+    const left = srToSql(perTeacher.join('\n'), students, {
+      joinKeys: [
+        {
+          fromTable: 'teachers',
+          fromColumn: 'Classroom',
+          toTable: 'list',
+          toColumn: 'Classroom',
+          outer: true,
+        },
+      ],
+    });
+    expect(left.ok && left.sql).toBe(
+      'SELECT teachers.LastName, COUNT(list.FirstName) FROM teachers LEFT JOIN list ON teachers.Classroom = list.Classroom GROUP BY teachers.LastName',
+    );
   });
 
   it('starts the joins from the table the corrected SQL read first, as its FROM did', () => {

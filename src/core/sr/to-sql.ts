@@ -1942,10 +1942,13 @@ class Compiler {
       select.from = tree.from;
       select.joins = tree.joins;
     }
-    // A filter that says what an inner join's condition says (the equality a join of tables
-    // no key reaches was made of) is said once, in the join.
+    // A filter that says what a join's condition says (the equality a join of tables no key
+    // reaches was made of) is said once, in the join; for a LEFT JOIN on the user's key, as
+    // the join it states, not as a filter that would drop the rows the join keeps.
     const ons = new Set(
-      select.joins.flatMap((j) => (j.kind === 'INNER' && j.on ? [printExpr(j.on)] : [])),
+      select.joins.flatMap((j) =>
+        (j.kind === 'INNER' || j.kind === 'LEFT') && j.on ? [printExpr(j.on)] : [],
+      ),
     );
     const restated = (e: SqlExpr) =>
       e.k === 'binary' &&
