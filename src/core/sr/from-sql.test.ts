@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIRD_DEV_EVEN } from '../../../test/paths';
+import { BIRD_DEV_EVEN, SPIDER2SQLITE } from '../../../test/paths';
 import { spiderTables } from '../../../test/support/spider';
 import { schemaForDb } from '../schema/from-tables-json';
 import type { Schema } from '../schema/schema';
@@ -238,6 +238,27 @@ describe('sqlToSr (BAM style)', () => {
         "SELECT T1.Year FROM wedding AS T1 JOIN people AS T2 ON T1.Female_ID = T2.People_ID WHERE T2.Country = 'Canada'",
       ),
     ).not.toMatch(/Female_ID/);
+  });
+
+  it('in a schema that declares no keys, writes a join condition names would not give as a filter', () => {
+    const spider2 = JSON.parse(readFileSync(join(SPIDER2SQLITE, 'tables.json'), 'utf8'));
+    const ipl = schemaForDb(spider2, 'IPL_spider2');
+    expect(ipl.foreignKeys).toEqual([]);
+    const of = (sql: string) => sqlToSr(parseSql(sql), ipl).sr;
+    // Names link match and player only through player_match: the man of the match is said.
+    expect(
+      of(
+        "SELECT DISTINCT T2.player_name FROM match AS T1 JOIN player AS T2 ON T1.man_of_the_match = T2.player_id WHERE T1.venue = 'Eden Gardens'",
+      ),
+    ).toMatch(
+      /^df1 = df\.where\(element = match\.man_of_the_match, filter = player\.player_id\)$/m,
+    );
+    // The join names would make (player_match.player_id = player.player_id) stays unsaid.
+    expect(
+      of(
+        "SELECT T2.player_name FROM player_match AS T1 JOIN player AS T2 ON T1.player_id = T2.player_id WHERE T1.role = 'Captain'",
+      ),
+    ).not.toMatch(/player_match\.player_id/);
   });
 
   it('keeps a join that only filters distinct rows as an IN filter, and leaves counted rows alone', () => {

@@ -1370,10 +1370,39 @@ class Writer {
       for (const c of conjuncts(j.on)) {
         const [x, y] = (columnEquality(c) ?? []).map((e) => this.analysis.resolve(e));
         if (x?.kind !== 'table' || y?.kind !== 'table' || same(x.table, y.table)) continue;
-        if (!this.reachable(x.table, y.table)) out.push(c);
+        if (!this.reachable(x.table, y.table) || this.guessedOtherwise(x, y)) out.push(c);
       }
     }
     return out;
+  }
+
+  /**
+   * In a schema that declares no foreign keys, whether compiling would join the columns' two
+   * tables other than on them (through a third table, or on other columns): every join there
+   * is a guess from names (IPL's `match.man_of_the_match = player.player_id` would go through
+   * `player_match`), and the SQL's own condition says better. Memoized.
+   */
+  private guessedOtherwise(
+    x: { table: string; column: string },
+    y: { table: string; column: string },
+  ): boolean {
+    if (this.schema.foreignKeys.length > 0) return false;
+    const ends = [x, y].map((e) => `${e.table}.${e.column}`.toLowerCase()).sort();
+    const pair = `=${ends.join('\u0000')}`;
+    const reach = REACH.get(this.schema) ?? new Map<string, boolean>();
+    REACH.set(this.schema, reach);
+    let other = reach.get(pair);
+    if (other === undefined) {
+      const { joins } = joinTree(this.schema, [x.table, y.table]);
+      const on = joins.length === 1 ? joins[0]!.on : undefined;
+      const [a, b] = on ? (columnEquality(on) ?? []) : [];
+      const said = [a, b].map((e) =>
+        e?.k === 'column' ? `${e.table ?? ''}.${e.name}`.toLowerCase() : '',
+      );
+      other = said.sort().join('\u0000') !== ends.join('\u0000');
+      reach.set(pair, other);
+    }
+    return other;
   }
 
   /** Whether the schema's keys, declared or implied by names, join the two tables (memoized). */

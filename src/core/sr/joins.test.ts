@@ -318,6 +318,66 @@ describe('joinTree', () => {
     expect(on(['trip', 'weather'], [day])).toEqual(['trip.start_date = weather.date']);
   });
 
+  it('in a schema that declares no keys, joins on a stated equality before a path through a third table', () => {
+    // Spider 2.0's IPL: a match's man of the match is a player; names link both tables
+    // only through player_match.
+    const schema: Schema = {
+      dbId: 'IPL',
+      tables: [
+        table('match', ['match_id', 'venue', 'man_of_the_match'], ['match_id']),
+        table('player', ['player_id', 'player_name'], ['player_id']),
+        table('player_match', ['match_id', 'player_id', 'role'], []),
+      ],
+      foreignKeys: [],
+    };
+    const on = (tables: string[], said: Schema['foreignKeys']) =>
+      joinTree(schema, tables, { said }).joins.map((j) => (j.on ? printExpr(j.on) : ''));
+    const star = {
+      fromTable: 'match',
+      fromColumn: 'man_of_the_match',
+      toTable: 'player',
+      toColumn: 'player_id',
+    };
+    expect(on(['match', 'player'], [])).toEqual([
+      '`match`.match_id = player_match.match_id',
+      'player_match.player_id = player.player_id',
+    ]);
+    expect(on(['match', 'player'], [star])).toEqual([
+      '`match`.man_of_the_match = player.player_id',
+    ]);
+    // Between tables their names link directly, the names' link goes first: the stated
+    // equality is a filter beside it.
+    const role = {
+      fromTable: 'player_match',
+      fromColumn: 'role',
+      toTable: 'player',
+      toColumn: 'player_name',
+    };
+    expect(on(['player_match', 'player'], [role])).toEqual([
+      'player_match.player_id = player.player_id',
+    ]);
+    // With a declared key anywhere in the schema, stated equalities wait for their tier.
+    const declared: Schema = {
+      ...schema,
+      foreignKeys: [
+        {
+          fromTable: 'player_match',
+          fromColumn: 'player_id',
+          toTable: 'player',
+          toColumn: 'player_id',
+        },
+      ],
+    };
+    expect(
+      joinTree(declared, ['match', 'player'], { said: [star] }).joins.map((j) =>
+        j.on ? printExpr(j.on) : '',
+      ),
+    ).toEqual([
+      '`match`.match_id = player_match.match_id',
+      'player_match.player_id = player.player_id',
+    ]);
+  });
+
   it("among equally short trees, takes the one with more of the user's keys", () => {
     // codebase_community: comments join posts and users; posts also reference users (the owner).
     const schema: Schema = {

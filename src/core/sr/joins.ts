@@ -216,6 +216,23 @@ export function joinTree(
     said.set(from, [...(said.get(from) ?? []), { to, on: [fk.fromColumn, fk.toColumn] }]);
     said.set(to, [...(said.get(to) ?? []), { to: from, on: [fk.toColumn, fk.fromColumn] }]);
   }
+  // In a schema that declares no keys, every other join is a guess from names: an equality
+  // the trajectory states between two tables names do not link directly comes first (the SQL
+  // joined IPL's `match` to `player` on `man_of_the_match`, not through `player_match`).
+  // Between tables names do link (`match_id` of both) it keeps its place, after them.
+  if (schema.foreignKeys.length === 0) {
+    const direct = (a: string, b: string) =>
+      [graph, implicit, shared].some((m) => m.get(a)?.some((e) => e.to === b));
+    for (const [node, edges] of said) {
+      const first = edges.filter((e) => !direct(node, e.to));
+      if (!first.length) continue;
+      graph.set(node, [...first, ...(graph.get(node) ?? [])]);
+      said.set(
+        node,
+        edges.filter((e) => !first.includes(e)),
+      );
+    }
+  }
   const first = wanted[0]!;
   const inTree = new Set([first]);
   const joins: Join[] = [];
