@@ -43,7 +43,10 @@ export interface SqlToSrResult {
 
 type TableName = Extract<TableRef, { k: 'table' }>;
 
-/** Per schema, whether two tables (a sorted lower-case pair) can be joined by keys. */
+/**
+ * Per schema, whether two tables (a sorted lower-case pair) can be joined by keys, and (a
+ * pair of `table.column`s after `=`) whether a schema without keys would join them otherwise.
+ */
 const REACH = new WeakMap<Schema, Map<string, boolean>>();
 
 /** Comparison operators, each with the one that means the same with its sides swapped. */
@@ -1395,11 +1398,9 @@ class Writer {
     if (other === undefined) {
       const { joins } = joinTree(this.schema, [x.table, y.table]);
       const on = joins.length === 1 ? joins[0]!.on : undefined;
-      const [a, b] = on ? (columnEquality(on) ?? []) : [];
-      const said = [a, b].map((e) =>
-        e?.k === 'column' ? `${e.table ?? ''}.${e.name}`.toLowerCase() : '',
-      );
-      other = said.sort().join('\u0000') !== ends.join('\u0000');
+      const joined = (on && columnEquality(on)) || [];
+      const names = joined.map((e) => `${e.table ?? ''}.${e.name}`.toLowerCase()).sort();
+      other = names.join('\u0000') !== ends.join('\u0000');
       reach.set(pair, other);
     }
     return other;

@@ -224,12 +224,11 @@ export function joinTree(
     const direct = (a: string, b: string) =>
       [graph, implicit, shared].some((m) => m.get(a)?.some((e) => e.to === b));
     for (const [node, edges] of said) {
-      const first = edges.filter((e) => !direct(node, e.to));
-      if (!first.length) continue;
-      graph.set(node, [...first, ...(graph.get(node) ?? [])]);
+      const ahead = edges.filter((e) => !direct(node, e.to));
+      graph.set(node, [...ahead, ...(graph.get(node) ?? [])]);
       said.set(
         node,
-        edges.filter((e) => !first.includes(e)),
+        edges.filter((e) => !ahead.includes(e)),
       );
     }
   }
