@@ -288,6 +288,27 @@ describe('sqlToSr (BAM style)', () => {
         'res = df1.select(customers.name).distinct()',
       ].join('\n'),
     );
+    // And in the subquery of IN, where only the set of values counts: the cities of
+    // customers who ordered, not of every customer.
+    expect(
+      sr(
+        'SELECT name FROM customers WHERE city IN (SELECT c.city FROM customers c JOIN orders o ON o.customer_id = c.id)',
+      ),
+    ).toBe(
+      [
+        'tmp_res2 = df.select(orders.customer_id)',
+        "df1 = df.where(element = customers.id, filter = 'in', value = tmp_res2)",
+        'tmp_res1 = df1.select(customers.city)',
+        "df2 = df.where(element = customers.city, filter = 'in', value = tmp_res1)",
+        'res = df2.select(customers.name)',
+      ].join('\n'),
+    );
+    // Not under a LIMIT, which counts rows.
+    expect(
+      sr(
+        'SELECT name FROM customers WHERE city IN (SELECT c.city FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY o.amount DESC LIMIT 3)',
+      ).match(/'in'/g),
+    ).toHaveLength(1);
     // Nor where an aggregate counts the join's rows before DISTINCT.
     expect(
       sr(
@@ -731,11 +752,17 @@ describe('sqlToSr (BAM style)', () => {
     ).toEqual([]);
     expect(
       lossy(
-        'SELECT name FROM customers WHERE id IN (SELECT c.id FROM customers c JOIN orders o ON o.id = c.id)',
+        'SELECT name FROM customers WHERE id = (SELECT c.id FROM customers c JOIN orders o ON o.id = c.id)',
       ),
     ).toEqual([
       'the join with orders, which only repeats or drops rows (SR names none of its columns)',
     ]);
+    // Inside IN only the values count: the join is said as a filter and nothing is lost.
+    expect(
+      lossy(
+        'SELECT name FROM customers WHERE id IN (SELECT c.id FROM customers c JOIN orders o ON o.id = c.id)',
+      ),
+    ).toEqual([]);
     // Copies of one table joined on different columns of a one-row result, through CASTs.
     expect(
       lossy(

@@ -1780,7 +1780,7 @@ class Writer {
         if (c.query)
           return {
             element: this.expr(c.expr),
-            filter: `${op}, value = ${this.subqueryValue(c.query)}`,
+            filter: `${op}, value = ${this.subqueryValue(c.query, true, false, true)}`,
           };
         // A list of values: BAM's form is `filter = 'IN', values = [...]` ('not in' when negated).
         const list = (c.list ?? []).map((x) => this.expr(x)).join(', ');
@@ -1820,7 +1820,7 @@ class Writer {
    * whole value (`filter = max(t.c)`, BAM's form, compiled back as a subquery), else a
    * `tmp_res` step.
    */
-  private subqueryValue(q: SqlQuery, inline = true, outerRow = false): string {
+  private subqueryValue(q: SqlQuery, inline = true, outerRow = false, valuesOnly = false): string {
     const b = q.body;
     if (
       inline &&
@@ -1869,7 +1869,11 @@ class Writer {
     if (this.isCorrelated(q) && !(outerRow && this.correlatedOnEqualities(q)))
       this.lose('a correlated subquery');
     const v = this.nextTmp();
+    // Only the set of values of `IN (SELECT …)` counts, as in a set operation's operands: a
+    // join that only keeps rows with a match may be a filter there (see `tableSemiJoin`).
+    this.setOperand = valuesOnly && !q.limit && q.with.length === 0;
     const value = this.query(q, v);
+    this.setOperand = false;
     if (value !== v) this.emit(`${v} = ${value}`);
     return v;
   }
@@ -1996,7 +2000,7 @@ class Writer {
       }
       case 'in': {
         const inner = e.query
-          ? this.subqueryValue(e.query)
+          ? this.subqueryValue(e.query, true, false, true)
           : `[${(e.list ?? []).map((x) => this.expr(x)).join(', ')}]`;
         return `${this.expr(e.expr)} ${e.not ? 'not in' : 'in'} ${inner}`;
       }
