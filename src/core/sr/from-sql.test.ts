@@ -261,6 +261,58 @@ describe('sqlToSr (BAM style)', () => {
     ).not.toMatch(/player_match\.player_id/);
   });
 
+  it('where keys are declared, writes an undeclared join condition the keys would not give', () => {
+    const t = (name: string, columns: string[], primaryKey: string[]) => ({
+      name,
+      columns: columns.map((c) => ({ name: c, type: 'INTEGER' })),
+      primaryKey,
+    });
+    // Spider 2.0's BowlingLeague, cut down: the winning team of a game is not a declared key.
+    const bowling: Schema = {
+      dbId: 'bowling',
+      tables: [
+        t('Teams', ['TeamID', 'TeamName'], ['TeamID']),
+        t('Bowlers', ['BowlerID', 'BowlerName', 'TeamID'], ['BowlerID']),
+        t('Tourney_Matches', ['MatchID', 'OddLaneTeamID'], ['MatchID']),
+        t('Match_Games', ['MatchID', 'GameNumber', 'WinningTeamID'], ['MatchID', 'GameNumber']),
+      ],
+      foreignKeys: [
+        { fromTable: 'Bowlers', fromColumn: 'TeamID', toTable: 'Teams', toColumn: 'TeamID' },
+        {
+          fromTable: 'Tourney_Matches',
+          fromColumn: 'OddLaneTeamID',
+          toTable: 'Teams',
+          toColumn: 'TeamID',
+        },
+        {
+          fromTable: 'Match_Games',
+          fromColumn: 'MatchID',
+          toTable: 'Tourney_Matches',
+          toColumn: 'MatchID',
+        },
+      ],
+    };
+    const of = (sql: string) => sqlToSr(parseSql(sql), bowling).sr;
+    // The keys would join Teams to Match_Games through the odd lane's team: the SQL's join is said.
+    expect(
+      of(
+        'SELECT T1.TeamName, count(*) FROM Teams AS T1 JOIN Match_Games AS T2 ON T1.TeamID = T2.WinningTeamID GROUP BY T1.TeamID',
+      ).split('\n')[0],
+    ).toBe('df1 = df.where(element = Teams.TeamID, filter = Match_Games.WinningTeamID)');
+    // Undeclared, but the keys' path through Teams equates the same columns: unsaid.
+    expect(
+      of(
+        'SELECT T2.BowlerName FROM Tourney_Matches AS T1 JOIN Bowlers AS T2 ON T1.OddLaneTeamID = T2.TeamID WHERE T1.MatchID = 7',
+      ),
+    ).not.toMatch(/OddLaneTeamID/);
+    // A declared key is never said.
+    expect(
+      of(
+        'SELECT T1.TeamName FROM Teams AS T1 JOIN Bowlers AS T2 ON T1.TeamID = T2.TeamID WHERE T2.BowlerID = 3',
+      ),
+    ).not.toMatch(/TeamID/);
+  });
+
   it('keeps a join that only filters distinct rows as an IN filter, and leaves counted rows alone', () => {
     // Customers with an order: without the filter the trajectory would list every customer.
     expect(

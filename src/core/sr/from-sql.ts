@@ -1380,16 +1380,23 @@ class Writer {
   }
 
   /**
-   * In a schema that declares no foreign keys, whether compiling would join the columns' two
-   * tables other than on them (through a third table, or on other columns): every join there
-   * is a guess from names (IPL's `match.man_of_the_match = player.player_id` would go through
-   * `player_match`), and the SQL's own condition says better. Memoized.
+   * Whether compiling would join the columns' two tables other than on them, so that the SQL's
+   * own condition must be said. Memoized.
+   * - Keys declared: not along a declared key (which of several keys a join took stays unsaid,
+   *   as BAM leaves it); else when the compiled path does not equate the two columns, directly
+   *   or through others (`frpm.CDSCode = schools.CDSCode = satscores.cds` says the same as
+   *   `frpm.CDSCode = satscores.cds`; BowlingLeague's `Match_Games.WinningTeamID =
+   *   Teams.TeamID` would go through `Tourney_Matches`).
+   * - No keys: every join is a guess from names, and the SQL's condition says better unless
+   *   compiling joins the two tables directly on it (IPL's `match.man_of_the_match =
+   *   player.player_id` would go through `player_match`).
    */
   private guessedOtherwise(
     x: { table: string; column: string },
     y: { table: string; column: string },
   ): boolean {
-    if (this.schema.foreignKeys.length > 0) return false;
+    const keyed = this.schema.foreignKeys.length > 0;
+    if (keyed && isKeyBetween(this.schema.foreignKeys, x, y, true)) return false;
     const ends = [x, y].map((e) => `${e.table}.${e.column}`.toLowerCase()).sort();
     const pair = `=${ends.join('\u0000')}`;
     const reach = REACH.get(this.schema) ?? new Map<string, boolean>();
@@ -1397,10 +1404,25 @@ class Writer {
     let other = reach.get(pair);
     if (other === undefined) {
       const { joins } = joinTree(this.schema, [x.table, y.table]);
-      const on = joins.length === 1 ? joins[0]!.on : undefined;
-      const joined = (on && columnEquality(on)) || [];
-      const names = joined.map((e) => `${e.table ?? ''}.${e.name}`.toLowerCase()).sort();
-      other = names.join('\u0000') !== ends.join('\u0000');
+      const name = (e: ColumnExpr) => `${e.table ?? ''}.${e.name}`.toLowerCase();
+      if (keyed) {
+        // Columns the compiled ONs make equal, as classes (union-find).
+        const parent = new Map<string, string>();
+        const find = (k: string): string => {
+          const p = parent.get(k);
+          return p === undefined || p === k ? k : find(p);
+        };
+        for (const j of joins)
+          for (const c of j.on ? conjuncts(j.on) : []) {
+            const eq = columnEquality(c);
+            if (eq) parent.set(find(name(eq[0])), find(name(eq[1])));
+          }
+        other = find(ends[0]!) !== find(ends[1]!);
+      } else {
+        const on = joins.length === 1 ? joins[0]!.on : undefined;
+        const joined = ((on && columnEquality(on)) || []).map(name).sort();
+        other = joined.join('\u0000') !== ends.join('\u0000');
+      }
       reach.set(pair, other);
     }
     return other;

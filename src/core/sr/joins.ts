@@ -207,31 +207,29 @@ export function joinTree(
     }
   }
   // An equality the trajectory states between columns of two tables (`where(element =
-  // list.Classroom, filter = teachers.Classroom)`) joins them when no key, declared or
-  // implied by names, reaches one from the other: the trajectory has said how.
+  // list.Classroom, filter = teachers.Classroom)`) says how they join. Between two tables no
+  // key, declared or implied by names, links directly it comes first: the SQL joined IPL's
+  // `match` to `player` on `man_of_the_match`, not through `player_match` (SQL → SR states
+  // such joins, see `guessedOtherwise` in from-sql.ts). Between tables a key does link
+  // (`match_id` of both) it is a filter on top, and joins only when nothing else reaches.
   const said = new Map<string, Edge[]>();
+  const ahead = new Map<string, Edge[]>();
+  // (Where keys are declared, keys implied by names join only what they leave unreachable.)
+  const tiers = schema.foreignKeys.length > 0 ? [graph] : [graph, implicit, shared];
+  const direct = (a: string, b: string) => tiers.some((m) => m.get(a)?.some((e) => e.to === b));
   for (const fk of hints.said ?? []) {
     const [from, to] = [canonical(fk.fromTable), canonical(fk.toTable)];
     if (from === to) continue;
-    said.set(from, [...(said.get(from) ?? []), { to, on: [fk.fromColumn, fk.toColumn] }]);
-    said.set(to, [...(said.get(to) ?? []), { to: from, on: [fk.toColumn, fk.fromColumn] }]);
-  }
-  // In a schema that declares no keys, every other join is a guess from names: an equality
-  // the trajectory states between two tables names do not link directly comes first (the SQL
-  // joined IPL's `match` to `player` on `man_of_the_match`, not through `player_match`).
-  // Between tables names do link (`match_id` of both) it keeps its place, after them.
-  if (schema.foreignKeys.length === 0) {
-    const direct = (a: string, b: string) =>
-      [graph, implicit, shared].some((m) => m.get(a)?.some((e) => e.to === b));
-    for (const [node, edges] of said) {
-      const ahead = edges.filter((e) => !direct(node, e.to));
-      graph.set(node, [...ahead, ...(graph.get(node) ?? [])]);
-      said.set(
-        node,
-        edges.filter((e) => !ahead.includes(e)),
-      );
+    const edges: [string, Edge][] = [
+      [from, { to, on: [fk.fromColumn, fk.toColumn] }],
+      [to, { to: from, on: [fk.toColumn, fk.fromColumn] }],
+    ];
+    for (const [node, edge] of edges) {
+      const tier = direct(node, edge.to) ? said : ahead;
+      tier.set(node, [...(tier.get(node) ?? []), edge]);
     }
   }
+  for (const [node, edges] of ahead) graph.set(node, [...edges, ...(graph.get(node) ?? [])]);
   const first = wanted[0]!;
   const inTree = new Set([first]);
   const joins: Join[] = [];
