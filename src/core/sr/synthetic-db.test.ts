@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import initSqlJs from 'sql.js';
+import initSqlJs, { type Database } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { BIRD_DEV_EVEN, ROOT, SPIDER, SPIDER2SQLITE } from '../../../test/paths';
 import { parseReferenceSet } from '../reference/reference-set';
@@ -9,7 +9,7 @@ import { extractSr } from '../share/extract';
 import { stripBirdSuffix } from '../share/item';
 import { initSqlParser, parseSql } from '../sql/parse';
 import { sqlToSr } from './from-sql';
-import { literalsOf, syntheticDatabase, syntheticRoundtrip } from './synthetic-db';
+import { dateColumnsOf, literalsOf, syntheticDatabase, syntheticRoundtrip } from './synthetic-db';
 
 // Declared child-first, with a reference into the parent, to check the fill order.
 const entry: TablesJsonEntry = {
@@ -53,6 +53,36 @@ describe('syntheticDatabase', () => {
     expect(again.exec('SELECT * FROM orders')).toEqual(db.exec('SELECT * FROM orders'));
     db.close();
     again.close();
+  });
+});
+
+describe('dateColumnsOf', () => {
+  it('finds the columns read as dates and fills them with ISO dates of the years asked about', async () => {
+    await initSqlParser();
+    const queries = [
+      "SELECT COUNT(*) FROM customers WHERE strftime('%Y', city) = '2017'",
+      "SELECT total FROM orders WHERE julianday(CAST(T.note AS TEXT)) > 2 AND note = 'x'",
+      'not SQL at all',
+    ];
+    expect(dateColumnsOf(queries).sort()).toEqual(['city', 'note']);
+    const SQL = await initSqlJs();
+    const literals = literalsOf(queries);
+    const one = (db: Database, sql: string) => db.exec(sql)[0]!.values[0]![0];
+    const dated = syntheticDatabase(SQL, entry, { literals, dateColumns: ['city'] });
+    const cities = 'SELECT COUNT(*) FROM customers WHERE city IS NOT NULL';
+    expect(
+      one(dated, `${cities} AND city NOT GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'`),
+    ).toBe(0);
+    expect(
+      one(dated, "SELECT COUNT(*) FROM customers WHERE strftime('%Y', city) = '2017'"),
+    ).toBeGreaterThan(0);
+    // Without them, the column holds the literals as they are.
+    const plain = syntheticDatabase(SQL, entry, { literals });
+    expect(one(plain, "SELECT COUNT(*) FROM customers WHERE strftime('%Y', city) = '2017'")).toBe(
+      0,
+    );
+    dated.close();
+    plain.close();
   });
 });
 

@@ -3,6 +3,7 @@ import { seededRandom } from '../random';
 import { schemaForDb, type TablesJsonEntry } from '../schema/from-tables-json';
 import type { SqlQuery } from '../sql/ast';
 import { parseSql } from '../sql/parse';
+import { walkQuery } from '../sql/walk';
 import {
   judgeRoundtrip,
   type RoundtripOptions,
@@ -21,6 +22,11 @@ export interface SyntheticOptions {
   literals?: { strings: string[]; numbers: number[] };
   /** Share of NULLs in columns that are neither keys nor references. */
   nulls?: number;
+  /**
+   * Names (lower case) of columns the queries read as dates (`strftime('%Y', c)`): they hold
+   * ISO dates whatever their declared type, as dates in SQLite files mostly are.
+   */
+  dateColumns?: string[];
 }
 
 /** String and number literals of SQL queries (to seed a synthetic database's values). */
@@ -33,6 +39,30 @@ export function literalsOf(sqls: string[]): { strings: string[]; numbers: number
     for (const m of code.matchAll(/(?<![\w.])\d+(?:\.\d+)?(?![\w.])/g)) numbers.add(Number(m[0]));
   }
   return { strings: [...strings], numbers: [...numbers] };
+}
+
+const DATE_FUNCTIONS = new Set(['strftime', 'date', 'datetime', 'julianday', 'unixepoch', 'time']);
+
+/** Names (lower case) of the columns SQL queries pass to SQLite's date functions. */
+export function dateColumnsOf(sqls: string[]): string[] {
+  const names = new Set<string>();
+  for (const sql of sqls) {
+    let query: SqlQuery;
+    try {
+      query = parseSql(sql);
+    } catch {
+      continue;
+    }
+    walkQuery(query, (e) => {
+      if (e.k !== 'function' || !DATE_FUNCTIONS.has(e.name.toLowerCase())) return;
+      for (const arg of e.args) {
+        let a = arg;
+        while (a.k === 'nested' || a.k === 'cast') a = a.expr;
+        if (a.k === 'column') names.add(a.name.toLowerCase());
+      }
+    });
+  }
+  return [...names];
 }
 
 /**
@@ -49,6 +79,12 @@ export function syntheticDatabase(
   const rows = options.rows ?? 40;
   const nulls = options.nulls ?? 0.1;
   const literals = options.literals ?? { strings: [], numbers: [] };
+  const dateColumns = new Set(options.dateColumns ?? []);
+  // Years the queries ask about (`'2010'`, `2016`, `'2017-03-01'`), so that their filters find dates.
+  const years = [
+    ...literals.numbers.filter((n) => Number.isInteger(n) && n >= 1900 && n < 2100),
+    ...literals.strings.flatMap((v) => /^((?:19|20)\d\d)(?:$|-)/.exec(v)?.[1] ?? []).map(Number),
+  ];
   const random = seededRandom(options.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
@@ -111,8 +147,13 @@ export function syntheticDatabase(
             return literals.numbers.length && random() < 0.5
               ? pick(literals.numbers)
               : Math.floor(random() * 30);
-          if (c.type === 'time' || c.type === 'date' || c.type === 'datetime') {
-            const year = 1990 + Math.floor(random() * 30);
+          const typed = c.type === 'time' || c.type === 'date' || c.type === 'datetime';
+          if (typed || dateColumns.has(c.name.toLowerCase())) {
+            // (Columns read as dates but declared otherwise take the years asked about.)
+            const year =
+              !typed && years.length && random() < 0.5
+                ? pick(years)
+                : 1990 + Math.floor(random() * 30);
             const month = String(1 + Math.floor(random() * 12)).padStart(2, '0');
             const day = String(1 + Math.floor(random() * 28)).padStart(2, '0');
             return `${year}-${month}-${day}`;
@@ -217,8 +258,10 @@ export async function syntheticRoundtrip(
   for (const [dbId, dbItems] of byDb) {
     const entry = tables.find((t) => t.db_id === dbId);
     if (!entry) continue;
-    const literals = literalsOf(dbItems.map((i) => i.sql));
-    const db = syntheticDatabase(SQL, entry, { ...options, literals });
+    const sqls = dbItems.map((i) => i.sql);
+    const literals = literalsOf(sqls);
+    const dateColumns = dateColumnsOf(sqls);
+    const db = syntheticDatabase(SQL, entry, { ...options, literals, dateColumns });
     const schema = schemaForDb(tables, dbId);
     const runner = await (options.runner ?? inThisThread).open(db);
     try {
