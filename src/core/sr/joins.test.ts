@@ -523,6 +523,29 @@ describe('joinTree', () => {
     ]);
   });
 
+  it('in a schema that declares no keys, joins on a shared attribute only when nothing else reaches', () => {
+    // Northwind as Spider 2.0 has it: employees and customers both have a postalcode, but no
+    // table is named after it; the employee's customers are found through their orders.
+    const northwind: Schema = {
+      dbId: 'northwind',
+      tables: [
+        table('customers', ['customerid', 'companyname', 'postalcode']),
+        table('employees', ['employeeid', 'lastname', 'postalcode']),
+        table('orders', ['orderid', 'customerid', 'employeeid']),
+      ],
+      foreignKeys: [],
+    };
+    expect(ons(northwind, ['customers', 'employees'])).toEqual([
+      'customers.customerid = orders.customerid',
+      'orders.employeeid = employees.employeeid',
+    ]);
+    // Alone, with nothing else between them, it still joins.
+    const pair: Schema = { ...northwind, tables: northwind.tables.slice(0, 2) };
+    expect(ons(pair, ['customers', 'employees'])).toEqual([
+      'customers.postalcode = employees.postalcode',
+    ]);
+  });
+
   it("joins a column with the name and type of another table's primary key, before a longer declared path", () => {
     // Spider's loan_1 declares only the branch keys: a loan's customer is its cust_ID, not
     // every customer of the loan's branch.

@@ -184,9 +184,14 @@ export function joinTree(
   // Last, when neither declared nor implied keys reach a table: a column both tables have
   // whose name says it identifies something (`customer_id`, `product_code`, `id_bioguide`;
   // not a bare `id`), referring to the table named after it (`olist_orders.customer_id` ->
-  // `olist_customers`). Spider 2.0's SQLite databases declare no keys at all.
+  // `olist_customers`). Spider 2.0's SQLite databases declare no keys at all. One whose name
+  // names no table (northwind's `postalcode`, AdventureWorks' `rowguid`) is an attribute
+  // tables happen to share more often than a reference: it joins only what nothing else reaches.
   const implied = (a: string, b: string) => implicit.get(a)?.some((e) => e.to === b) ?? false;
+  const namesTable = (stem: string) =>
+    schema.tables.some((t) => singular(t.name.toLowerCase()).endsWith(stem));
   const shared = new Map<string, Edge[]>();
+  const sharedAttribute = new Map<string, Edge[]>();
   for (const table of schema.tables) {
     for (const other of schema.tables) {
       if (other === table || linked(table.name, other.name) || implied(table.name, other.name))
@@ -199,10 +204,11 @@ export function joinTree(
             same(c.name, column.name) && (!c.type || !column.type || same(c.type, column.type)),
         );
         if (!target) continue;
-        const list = shared.get(table.name) ?? [];
+        const tier = namesTable(stem) ? shared : sharedAttribute;
+        const list = tier.get(table.name) ?? [];
         const up = singular(other.name.toLowerCase()).endsWith(stem);
         list.push({ to: other.name, on: [column.name, target.name], ...(up ? { up } : {}) });
-        shared.set(table.name, list);
+        tier.set(table.name, list);
       }
     }
   }
@@ -249,6 +255,12 @@ export function joinTree(
     if (!found && shared.size > 0) {
       for (const [node, edges] of shared) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
       shared.clear();
+      continue;
+    }
+    if (!found && sharedAttribute.size > 0) {
+      for (const [node, edges] of sharedAttribute)
+        graph.set(node, [...(graph.get(node) ?? []), ...edges]);
+      sharedAttribute.clear();
       continue;
     }
     if (!found) {
