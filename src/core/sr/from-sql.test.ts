@@ -122,6 +122,23 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
+  it('counts a column that may be NULL in a ratio by that column, a key by rows', () => {
+    // COUNT(amount) skips orders without an amount; COUNT(id) counts every order.
+    expect(
+      sr(
+        'SELECT CAST(SUM(IIF(amount > 10, 1, 0)) AS REAL) * 100 / COUNT(amount) FROM orders',
+      ).split('\n'),
+    ).toEqual([
+      "df1 = df.where(element = orders.amount, filter = '> 10')",
+      'res = df.select(cast(df1.count(), real) * 100 / df.count(orders.amount))',
+    ]);
+    expect(
+      sr('SELECT CAST(SUM(IIF(amount > 10, 1, 0)) AS REAL) * 100 / COUNT(id) FROM orders')
+        .split('\n')
+        .at(-1),
+    ).toBe('res = df.select(cast(df1.count(), real) * 100 / df.count())');
+  });
+
   it('reuses ratio frames built for the same leading conditions, and the WHERE frame', () => {
     expect(
       sr(

@@ -1082,6 +1082,15 @@ class Writer {
     this.passThrough.get(key)!.set(alias.toLowerCase(), 'count');
   }
 
+  /** Whether `e` is a column of the schema outside its table's primary key (so maybe NULL). */
+  private mayBeNull(e: SqlExpr): boolean {
+    const r = e.k === 'column' ? this.analysis.resolve(e) : undefined;
+    if (r?.kind !== 'table') return false;
+    const table = this.schema.tables.find((t) => same(t.name, r.table));
+    const column = table?.columns.find((c) => same(c.name, r.column));
+    return column !== undefined && !table!.primaryKey.some((k) => same(k, column.name));
+  }
+
   /**
    * BIRD's ratio idiom, `SUM(CASE WHEN c THEN 1 ELSE 0 END) * 100.0 / COUNT(*)`, as BAM
    * writes it: one filtered frame per condition and counts of frames
@@ -1121,8 +1130,12 @@ class Writer {
     const rewrite = (e: SqlExpr): SqlExpr => {
       if (e.k === 'function') {
         const kind = countKind(e);
-        if (kind === 'plain')
-          return rawSr(`${cur}.count(${e.distinct ? `distinct = ${this.expr(e.args[0]!)}` : all})`);
+        if (kind === 'plain') {
+          const arg = e.args[0];
+          if (e.distinct) return rawSr(`${cur}.count(distinct = ${this.expr(arg!)})`);
+          // `COUNT(c)` counts rows only where c is a key, which is never NULL.
+          return rawSr(`${cur}.count(${arg && this.mayBeNull(arg) ? this.expr(arg) : all})`);
+        }
         if (kind === 'conditional') {
           const { cond, distinctOf } = conditionOf(e)!;
           // Conditions the WHERE already applied are not repeated, and a frame built for
