@@ -475,6 +475,19 @@ describe('joinTree', () => {
       foreignKeys: [],
     };
     expect(() => joinTree(unrelated, ['cards', 'sets'])).toThrow(/no foreign-key path/);
+    // Spider 2.0's imdb_movies declares not even primary keys: a table's own `id` is its key,
+    // which `<singular>_id` refers to; a bare name without `_id` does not.
+    const imdb: Schema = {
+      dbId: 'imdb_movies',
+      tables: [table('names', ['id', 'name']), table('role_mapping', ['movie_id', 'name_id'])],
+      foreignKeys: [],
+    };
+    expect(ons(imdb, ['names', 'role_mapping'])).toEqual(['names.id = role_mapping.name_id']);
+    const bare: Schema = {
+      ...imdb,
+      tables: [table('names', ['id', 'name']), table('role_mapping', ['movie_id', 'name'])],
+    };
+    expect(() => joinTree(bare, ['names', 'role_mapping'])).toThrow(/no foreign-key path/);
   });
 
   it('in a schema that declares no keys, joins on a shared column whose name says what it identifies', () => {

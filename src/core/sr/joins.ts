@@ -173,6 +173,13 @@ export function joinTree(
           imply(table.name, other.name, column.name, other.primaryKey[0]!);
           continue;
         }
+        // Without a declared key, a table's own `id` is its key (`role_mapping.name_id` ->
+        // `names.id`), as in many an application's database.
+        const id = other.primaryKey.length === 0 && other.columns.find((c) => same(c.name, 'id'));
+        if (id && /_?id$/.test(lower) && lower.replace(/_?id$/, '') === stem) {
+          imply(table.name, other.name, column.name, id.name);
+          continue;
+        }
         if (!lower.startsWith(stem) || lower.length <= stem.length) continue;
         const rest = lower.slice(stem.length).replace(/^_/, '');
         const target = other.columns.find((c) => c.name.toLowerCase() === rest);
