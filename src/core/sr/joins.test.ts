@@ -500,6 +500,18 @@ describe('joinTree', () => {
       'olist_order_payments.order_id = olist_orders.order_id',
       'olist_orders.customer_id = olist_customers.customer_id',
     ]);
+    // A numbered code identifies as well (city_legislation's ISO `country_code_2`).
+    const cities: Schema = {
+      dbId: 'city_legislation',
+      tables: [
+        table('cities', ['city_name', 'country_code_2', 'population']),
+        table('cities_countries', ['country_name', 'country_code_2']),
+      ],
+      foreignKeys: [],
+    };
+    expect(ons(cities, ['cities', 'cities_countries'])).toEqual([
+      'cities.country_code_2 = cities_countries.country_code_2',
+    ]);
     // A bare `id` says nothing about what it identifies: no join is made up on it.
     const bare: Schema = {
       dbId: 'x',

@@ -405,7 +405,8 @@ function rolePrefix(column: string): string | undefined {
  * identifies something (a bare `id` says nothing about what).
  */
 function identifierStem(column: string): string | undefined {
-  const lower = column.toLowerCase();
+  // A numbered variant identifies as well (`country_code_2`, ISO's two-letter code).
+  const lower = column.toLowerCase().replace(/(?<=(?:id|key|code))_?\d$/, '');
   const stem =
     /^id_(.+)$/.exec(lower)?.[1] ?? /^(.+?)_?(?:id|key|code)$/.exec(lower)?.[1]?.replace(/_$/, '');
   return stem && stem.length > 1 ? stem : undefined;
