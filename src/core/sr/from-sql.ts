@@ -1904,8 +1904,9 @@ class Writer {
     if (this.isCorrelated(q) && !(outerRow && this.correlatedOnEqualities(q)))
       this.lose('a correlated subquery');
     const v = this.nextTmp();
-    // Only the set of values of `IN (SELECT …)` counts, as in a set operation's operands: a
-    // join that only keeps rows with a match may be a filter there (see `tableSemiJoin`).
+    // Only the set of values of `IN (SELECT …)` counts, and only whether `EXISTS (SELECT …)`
+    // finds a row, as in a set operation's operands: a join that only keeps rows with a match
+    // may be a filter there (see `tableSemiJoin`).
     this.setOperand = valuesOnly && !q.limit && q.with.length === 0;
     const value = this.query(q, v);
     this.setOperand = false;
@@ -2049,7 +2050,7 @@ class Writer {
       case 'isnull':
         return `${this.expr(e.expr)} ${e.not ? 'is not null' : 'is null'}`;
       case 'exists':
-        return `${e.not ? 'not ' : ''}exists(${this.subqueryValue(e.query, true, true)})`;
+        return `${e.not ? 'not ' : ''}exists(${this.subqueryValue(namingNestedReads(e.query), true, true, true)})`;
       case 'subquery':
         // Inside an expression an inline `max(t.c)` would read the outer rows: always a step.
         return this.subqueryValue(e.query, false, true);
@@ -2335,6 +2336,35 @@ function readOutsideOn(
         return !found;
       });
   return found;
+}
+
+/**
+ * `EXISTS (SELECT 1 FROM m WHERE NOT EXISTS (… x.k = m.k …))`, the middle level of a double
+ * NOT EXISTS ("wrestlers who won in every match type"): `m` is read only by the subquery nested
+ * in it, so SR would name it nowhere at this level and SR → SQL would not know where to join
+ * it. EXISTS ignores what it selects, so it selects that column of `m` instead of the constant.
+ */
+function namingNestedReads(q: SqlQuery): SqlQuery {
+  const b = q.body;
+  if (b.k !== 'select' || q.with.length || !b.where) return q;
+  if (!b.items.every((i) => i.expr.k === 'literal' || (i.expr.k === 'star' && !i.expr.table)))
+    return q;
+  for (const r of [b.from, ...b.joins.map((j) => j.ref)]) {
+    if (r?.k !== 'table') continue;
+    const name = (r.alias ?? r.name).toLowerCase();
+    const ofR = (x: SqlExpr) => x.k === 'column' && x.table?.toLowerCase() === name;
+    if (readOutsideOn(b, q, undefined, ofR)) continue;
+    let nested: SqlExpr | undefined;
+    walk(b.where, (x) => {
+      if (x.k === 'exists' || x.k === 'subquery' || (x.k === 'in' && x.query))
+        walkQuery(x.query!, (y) => {
+          if (!nested && ofR(y)) nested = y;
+        });
+      return nested === undefined;
+    });
+    if (nested) return { ...q, body: { ...b, items: [{ expr: nested }] } };
+  }
+  return q;
 }
 
 /** A query that yields one row: `LIMIT 1`, or a select of aggregates only with no GROUP BY. */

@@ -818,6 +818,11 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // Rows with no match, as an outer join; a correlation on two columns of one outer table.
     'SELECT ar.Name FROM Artist ar LEFT JOIN Album al ON al.ArtistId = ar.ArtistId WHERE al.AlbumId IS NULL',
     'SELECT t.Name FROM Track t WHERE t.GenreId = 1 AND NOT EXISTS (SELECT 1 FROM InvoiceLine il WHERE il.TrackId = t.TrackId AND il.UnitPrice = t.UnitPrice)',
+    // Inside EXISTS, a join that only filters (genres never sold: Opera); "every" as a double
+    // NOT EXISTS, whose middle table only the innermost subquery reads.
+    'SELECT g.Name FROM Genre g WHERE NOT EXISTS (SELECT 1 FROM Track t JOIN InvoiceLine il ON il.TrackId = t.TrackId WHERE t.GenreId = g.GenreId)',
+    'SELECT c.CustomerId FROM Customer c WHERE NOT EXISTS (SELECT 1 FROM MediaType mt WHERE NOT EXISTS (SELECT 1 FROM Invoice i JOIN InvoiceLine il ON il.InvoiceId = i.InvoiceId JOIN Track t ON t.TrackId = il.TrackId WHERE i.CustomerId = c.CustomerId AND t.MediaTypeId = mt.MediaTypeId))',
+    'SELECT p.Name FROM Playlist p WHERE NOT EXISTS (SELECT * FROM MediaType mt WHERE NOT EXISTS (SELECT 1 FROM PlaylistTrack pt JOIN Track t ON t.TrackId = pt.TrackId WHERE pt.PlaylistId = p.PlaylistId AND t.MediaTypeId = mt.MediaTypeId))',
   ];
 
   it('gives the same result for each query', async () => {
