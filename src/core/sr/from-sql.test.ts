@@ -804,6 +804,17 @@ describe('sqlToSr (BAM style)', () => {
         'res = df2.select(orders.id)',
       ].join('\n'),
     );
+    // Also when the subquery counts only some rows of the group: they are filtered before it.
+    const some = sqlToSr(
+      parseSql(
+        'SELECT id FROM orders o WHERE amount = (SELECT MAX(u.amount) FROM orders u WHERE u.customer_id = o.customer_id AND u.amount < 1000)',
+      ),
+      schema,
+    );
+    expect(some.lossy).toEqual([]);
+    expect(some.sr.split('\n')[0]).toBe(
+      "df1 = df.where(element = orders.amount, filter = '< 1000').groupby(orders.customer_id).agg(max(orders.amount) as max_amount)",
+    );
     // A join on two columns: SR says no key; the fast preset restores the SQL's own.
     expect(
       sqlToSr(

@@ -604,7 +604,8 @@ class Writer {
     if (cur === 'df') {
       for (const g of conds.flatMap((c) => this.groupCorrelated(s, c) ?? [])) {
         const grouped = this.nextDf();
-        this.emit(`${grouped} = df.groupby(${g.keys.join(', ')}).agg(${g.agg} as ${g.name})`);
+        const rows = ['df', ...g.filters].join('.');
+        this.emit(`${grouped} = ${rows}.groupby(${g.keys.join(', ')}).agg(${g.agg} as ${g.name})`);
         const v = this.nextDf();
         const filter = g.op === '=' ? g.name : `'${g.op} ${g.name}'`;
         this.emit(`${v} = ${grouped}.where(element = ${g.element}, filter = ${filter})`);
@@ -1187,7 +1188,15 @@ class Writer {
     s: SqlSelect,
     cond: SqlExpr,
   ):
-    | { cond: SqlExpr; keys: string[]; agg: string; name: string; element: string; op: string }
+    | {
+        cond: SqlExpr;
+        keys: string[];
+        filters: string[];
+        agg: string;
+        name: string;
+        element: string;
+        op: string;
+      }
     | undefined {
     const c = unnest(cond);
     if (c.k !== 'binary' || !COMPARISONS[c.op]) return undefined;
@@ -1231,10 +1240,16 @@ class Writer {
       ? element.table.toLowerCase() === outer
       : resolved?.kind === 'table' && same(resolved.table, table);
     if (!readsOnly(agg, inner) || !outerColumn) return undefined;
-    // Every condition of the subquery is `u.k = t.k` on one column k.
+    // Every condition of the subquery is `u.k = t.k` on one column k, or reads only u: which
+    // rows of the group count (`u.win_type = 'runs'`), a filter before the grouping.
     const keys: string[] = [];
+    const filters: string[] = [];
     for (const w of conjuncts(b.where)) {
       const eq = columnEquality(w);
+      if (!eq && readsOnly(w, inner)) {
+        filters.push(this.where(w));
+        continue;
+      }
       if (!eq) return undefined;
       const [l, r] = eq;
       const tables = [tableOf(l), tableOf(r)].sort();
@@ -1243,10 +1258,11 @@ class Writer {
       if (l.name.toLowerCase() !== r.name.toLowerCase()) return undefined;
       keys.push(this.expr(tableOf(l) === outer ? l : r));
     }
+    if (!keys.length) return undefined;
     const text = this.expr(agg);
     const column = agg.args[0]?.k === 'column' ? agg.args[0].name : 'rows';
     const name = srName(`${agg.name.toLowerCase()}_${column}`);
-    return { cond, keys, agg: text, name, element: this.expr(element), op };
+    return { cond, keys, filters, agg: text, name, element: this.expr(element), op };
   }
 
   /**

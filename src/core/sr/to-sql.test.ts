@@ -813,6 +813,9 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // Rows compared with an aggregate of their own group (a correlated subquery on one table).
     'SELECT t.AlbumId, t.Name, t.Milliseconds FROM Track t WHERE t.Milliseconds = (SELECT MAX(u.Milliseconds) FROM Track u WHERE u.AlbumId = t.AlbumId)',
     'SELECT t.Name FROM Track t WHERE t.UnitPrice > (SELECT AVG(u.UnitPrice) FROM Track u WHERE u.GenreId = t.GenreId)',
+    // … of only some rows of the group (the longest MPEG track per genre), outer rows alike or not.
+    'SELECT t.Name FROM Track t WHERE t.MediaTypeId = 1 AND t.Milliseconds = (SELECT MAX(u.Milliseconds) FROM Track u WHERE u.GenreId = t.GenreId AND u.MediaTypeId = 1)',
+    'SELECT t.Name, t.MediaTypeId FROM Track t WHERE t.Milliseconds = (SELECT MAX(u.Milliseconds) FROM Track u WHERE u.GenreId = t.GenreId AND u.MediaTypeId = 1)',
     'SELECT c.Country, c.FirstName FROM Customer c WHERE (SELECT MAX(d.CustomerId) FROM Customer d WHERE d.Country = c.Country) = c.CustomerId',
     'SELECT t.Name FROM Track t WHERE t.Milliseconds >= (SELECT MAX(Milliseconds) FROM Track u WHERE u.AlbumId = t.AlbumId AND u.GenreId = t.GenreId) ORDER BY t.Name LIMIT 20',
     // Rows with no match, as an outer join; a correlation on two columns of one outer table.
