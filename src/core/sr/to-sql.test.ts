@@ -563,6 +563,16 @@ describe('srToSql on SR as the recorded models also write it', () => {
       "SELECT Name FROM singer WHERE Country IN ('Netherlands', 'United States') OR Age < 30",
     ],
     [
+      'union(…).orderby(by = t.x): by the output column x, the only name SQLite accepts there',
+      "df1 = df.where(element = singer.Country, filter = 'France').select(singer.Name, singer.Age)\ndf2 = df.where(element = singer.Age, filter = '> 40').select(singer.Name, singer.Age)\nres = df1.union(df2).orderby(by = singer.Age, desc)",
+      "SELECT Name, Age FROM singer WHERE Country = 'France' UNION SELECT Name, Age FROM singer WHERE Age > 40 ORDER BY Age DESC",
+    ],
+    [
+      "sum(x in ['a', 'b']): a list inside an expression",
+      "res = df.select(sum(singer.Country in ['France', 'Netherlands']))",
+      "SELECT SUM(Country IN ('France', 'Netherlands')) FROM singer",
+    ],
+    [
       'where(…).distinct(x): the distinct values of x',
       "res = df.where(element = singer.Age, filter = '> 30').distinct(singer.Country)",
       'SELECT DISTINCT Country FROM singer WHERE Age > 30',
@@ -604,6 +614,16 @@ describe('srToSql on SR as the recorded models also write it', () => {
     } finally {
       chinook.close();
     }
+  });
+
+  it("reads a number in exponent notation in a filter as a number (filter = '>= 1e9')", () => {
+    // As a string it would compare as text wherever SQLite applies no numeric affinity.
+    const sql = compile(
+      "res = df.where(element = singer.Age + 0, filter = '>= 4e1').select(singer.Name)",
+    );
+    expect(sql).toContain('>= 4e1');
+    expect(rows(sql)).toEqual(rows('SELECT Name FROM singer WHERE Age >= 40'));
+    expect(rows(sql).length).toBeGreaterThan(0);
   });
 
   it('names what as(...) names, and reads year(), month() and day() as numbers', () => {

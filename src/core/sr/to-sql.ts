@@ -1375,7 +1375,7 @@ class Compiler {
   /** The value part of a string filter: a number, a known name or call, or a string. */
   private literalText(text: string, f: Frame): SqlExpr {
     const t = text.trim();
-    if (/^-?\d+(\.\d+)?$/.test(t)) return { k: 'literal', type: 'number', value: t };
+    if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(t)) return { k: 'literal', type: 'number', value: t };
     if (/^null$/i.test(t)) return { k: 'literal', type: 'null', value: 'NULL' };
     if (/^'.*'$|^".*"$/s.test(t)) return { k: 'literal', type: 'string', value: t.slice(1, -1) };
     try {
@@ -1536,10 +1536,10 @@ class Compiler {
       case 'in':
       case 'not in': {
         const not = op === 'not in';
-        const frame = this.frameOf(r, f);
-        if (frame) return wrap({ k: 'in', expr: left, query: this.toQuery(frame), not });
         if (r.kind === 'list')
           return wrap({ k: 'in', expr: left, list: r.items.map((x) => this.expr(x, f)), not });
+        const frame = this.frameOf(r, f);
+        if (frame) return wrap({ k: 'in', expr: left, query: this.toQuery(frame), not });
         this.fail('"in" needs a list or a trajectory result');
         break;
       }
@@ -1634,6 +1634,10 @@ class Compiler {
         if (origin) return { k: 'column', table: f!.source!.name, name: origin.name };
         const fromSource = f?.source?.columns?.find((c) => c.toLowerCase() === name.toLowerCase());
         if (fromSource) return { k: 'column', table: f!.source!.name, name: fromSource };
+        // A result column of a set operation by its table's name (`union(…).orderby(by =
+        // drivers.surname)`): by its output name, the only one SQLite accepts there.
+        const fromSet = f?.set && outputNames(f)?.find((c) => same(c, name));
+        if (fromSet) return { k: 'column', name: fromSet };
         this.useTable(f, table);
         if (name === '*') return { k: 'star', table };
         const known = this.index.qualified.get(`${table}.${name}`.toLowerCase());
