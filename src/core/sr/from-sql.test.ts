@@ -270,6 +270,18 @@ describe('sqlToSr (BAM style)', () => {
     ).toMatch(
       /^df1 = df\.where\(element = match\.man_of_the_match, filter = player\.player_id\)$/m,
     );
+    // A join USING a column no name rule reads as a key is said as well, as its ON would be.
+    const bank = schemaForDb(spider2, 'bank_sales_trading_spider2');
+    expect(
+      sqlToSr(
+        parseSql(
+          "SELECT COUNT(*) FROM shopping_cart_events e JOIN shopping_cart_event_identifier USING (event_type) WHERE event_name = 'Page View'",
+        ),
+        bank,
+      ).sr,
+    ).toMatch(
+      /^df1 = df\.where\(element = shopping_cart_events\.event_type, filter = shopping_cart_event_identifier\.event_type\)$/m,
+    );
     // The join names would make (player_match.player_id = player.player_id) stays unsaid.
     expect(
       of(

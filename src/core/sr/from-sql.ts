@@ -1397,8 +1397,32 @@ class Writer {
    */
   private unreachableKeys(s: SqlSelect): SqlExpr[] {
     const out: SqlExpr[] = [];
-    for (const j of s.joins) {
-      if (!j.on || (j.kind !== 'INNER' && j.kind !== 'LEFT')) continue;
+    for (const [i, j] of s.joins.entries()) {
+      if (j.kind !== 'INNER' && j.kind !== 'LEFT') continue;
+      // `JOIN b USING (c)`: `a.c = b.c`, a the first table before it that has a column c.
+      if (j.using?.length && j.ref.k === 'table') {
+        const tableOf = (name: string) => this.schema.tables.find((t) => same(t.name, name));
+        const right = tableOf(j.ref.name);
+        const before = [s.from, ...s.joins.slice(0, i).map((x) => x.ref)].flatMap((r) =>
+          r?.k === 'table' && tableOf(r.name) ? [tableOf(r.name)!] : [],
+        );
+        for (const u of j.using) {
+          const left = before.find((t) => t.columns.some((c) => same(c.name, u)));
+          const [lc, rc] = [left, right].map((t) => t?.columns.find((c) => same(c.name, u)));
+          if (!left || !right || !lc || !rc || left === right) continue;
+          const x = { table: left.name, column: lc.name };
+          const y = { table: right.name, column: rc.name };
+          if (!this.reachable(x.table, y.table) || this.guessedOtherwise(x, y))
+            out.push({
+              k: 'binary',
+              op: '=',
+              left: { k: 'column', table: x.table, name: x.column },
+              right: { k: 'column', table: y.table, name: y.column },
+            });
+        }
+        continue;
+      }
+      if (!j.on) continue;
       for (const c of conjuncts(j.on)) {
         const [x, y] = (columnEquality(c) ?? []).map((e) => this.analysis.resolve(e));
         if (x?.kind !== 'table' || y?.kind !== 'table' || same(x.table, y.table)) continue;
