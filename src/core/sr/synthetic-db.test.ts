@@ -242,6 +242,17 @@ describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-u
     expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.89);
   }, 60_000);
 
+  // SQLite's dialect variety (quoting, USING, positions, exponents, …) on 16 Spider 2.0
+  // databases: 85 alone and 88 with keys before a set operation's ORDER BY t.x, a list inside an
+  // expression, 1e9 and USING in schemas without keys were read.
+  it('gives the same result for 90 in 100 of spider2-dialects.json alone, 93 with their keys', async () => {
+    const { alone, kept } = await unseen('spider2-dialects.json', undefined, SPIDER2SQLITE);
+    expect(alone.total).toBe(96);
+    expect(alone.goldRuns).toBe(96);
+    expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.9);
+    expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.93);
+  }, 60_000);
+
   // SQL as GPT-4o writes it (CTEs, windows, CASE, LEFT JOIN for rows with no match). Alone, SR
   // cannot say LEFT JOIN (26 of the 27 queries with one miss) nor join schemas that
   // declare no key; with the SQL's own keys, what is left are mostly ties under ORDER BY.
