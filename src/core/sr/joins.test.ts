@@ -569,6 +569,28 @@ describe('joinTree', () => {
     expect(ons(pair, ['customers', 'employees'])).toEqual([
       'customers.postalcode = employees.postalcode',
     ]);
+    // California's collisions: `case_id` names the table `case_ids`, so it identifies; an
+    // equality the trajectory states on another column (`party_number`) is a filter beside it.
+    const california: Schema = {
+      dbId: 'California_Traffic_Collision',
+      tables: [
+        table('case_ids', ['case_id', 'db_year']),
+        table('parties', ['id', 'case_id', 'party_number', 'party_sobriety']),
+        table('victims', ['id', 'case_id', 'party_number', 'victim_role']),
+      ],
+      foreignKeys: [],
+    };
+    const party = {
+      fromTable: 'victims',
+      fromColumn: 'party_number',
+      toTable: 'parties',
+      toColumn: 'party_number',
+    };
+    expect(
+      joinTree(california, ['victims', 'parties'], { said: [party] }).joins.map((j) =>
+        j.on ? printExpr(j.on) : '',
+      ),
+    ).toEqual(['victims.case_id = parties.case_id']);
   });
 
   it("joins a column with the name and type of another table's primary key, before a longer declared path", () => {

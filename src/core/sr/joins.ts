@@ -192,11 +192,15 @@ export function joinTree(
   // whose name says it identifies something (`customer_id`, `product_code`, `id_bioguide`;
   // not a bare `id`), referring to the table named after it (`olist_orders.customer_id` ->
   // `olist_customers`). Spider 2.0's SQLite databases declare no keys at all. One whose name
-  // names no table (northwind's `postalcode`, AdventureWorks' `rowguid`) is an attribute
-  // tables happen to share more often than a reference: it joins only what nothing else reaches.
+  // names no table (northwind's `postalcode`, AdventureWorks' `rowguid`; California's `case_id`
+  // does: `case_ids`) is an attribute tables happen to share more often than a reference: it
+  // joins only what nothing else reaches.
   const implied = (a: string, b: string) => implicit.get(a)?.some((e) => e.to === b) ?? false;
-  const namesTable = (stem: string) =>
-    schema.tables.some((t) => singular(t.name.toLowerCase()).endsWith(stem));
+  const namesTable = (stem: string, column: string) =>
+    schema.tables.some((t) => {
+      const name = singular(t.name.toLowerCase());
+      return name.endsWith(stem) || name === column.toLowerCase();
+    });
   const shared = new Map<string, Edge[]>();
   const sharedAttribute = new Map<string, Edge[]>();
   for (const table of schema.tables) {
@@ -211,7 +215,7 @@ export function joinTree(
             same(c.name, column.name) && (!c.type || !column.type || same(c.type, column.type)),
         );
         if (!target) continue;
-        const tier = namesTable(stem) ? shared : sharedAttribute;
+        const tier = namesTable(stem, column.name) ? shared : sharedAttribute;
         const list = tier.get(table.name) ?? [];
         const up = singular(other.name.toLowerCase()).endsWith(stem);
         list.push({ to: other.name, on: [column.name, target.name], ...(up ? { up } : {}) });
@@ -249,11 +253,6 @@ export function joinTree(
   const remaining = new Set(wanted.slice(1));
   while (remaining.size > 0) {
     const { found, previous } = nearest(graph, inTree, remaining);
-    if (!found && said.size > 0) {
-      for (const [node, edges] of said) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
-      said.clear();
-      continue;
-    }
     if (!found && implicit.size > 0) {
       for (const [node, edges] of implicit) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
       implicit.clear();
@@ -268,6 +267,11 @@ export function joinTree(
       for (const [node, edges] of sharedAttribute)
         graph.set(node, [...(graph.get(node) ?? []), ...edges]);
       sharedAttribute.clear();
+      continue;
+    }
+    if (!found && said.size > 0) {
+      for (const [node, edges] of said) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
+      said.clear();
       continue;
     }
     if (!found) {
