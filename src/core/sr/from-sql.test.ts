@@ -340,6 +340,27 @@ describe('sqlToSr (BAM style)', () => {
         'SELECT T1.TeamName FROM Teams AS T1 JOIN Bowlers AS T2 ON T1.TeamID = T2.TeamID WHERE T2.BowlerID = 3',
       ),
     ).not.toMatch(/TeamID/);
+    // A path that equates them only through a table it does not look up on a key repeats rows:
+    // complex_oracle's customers and their demographics, which the keys reach through sales.
+    const oracle: Schema = {
+      dbId: 'complex_oracle',
+      tables: [
+        t('customers', ['cust_id', 'cust_year_of_birth'], ['cust_id']),
+        t('sales', ['cust_id', 'amount_sold'], []),
+        t('demographics', ['cust_id', 'education'], ['cust_id']),
+      ],
+      foreignKeys: [
+        { fromTable: 'sales', fromColumn: 'cust_id', toTable: 'customers', toColumn: 'cust_id' },
+      ],
+    };
+    expect(
+      sqlToSr(
+        parseSql(
+          'SELECT d.education FROM customers c JOIN demographics d ON d.cust_id = c.cust_id WHERE c.cust_year_of_birth > 1960',
+        ),
+        oracle,
+      ).sr.split('\n')[0],
+    ).toBe('df1 = df.where(element = demographics.cust_id, filter = customers.cust_id)');
   });
 
   it('keeps a join that only filters distinct rows as an IN filter, and leaves counted rows alone', () => {

@@ -1465,12 +1465,26 @@ class Writer {
           const p = parent.get(k);
           return p === undefined || p === k ? k : find(p);
         };
+        // A table between them must be looked up on a key (its primary key, or a column a
+        // declared key refers to), or it repeats rows: customers to supplementary_demographics
+        // through `sales`, on `cust_id` of both, is one row per sale.
+        const isKey = (table: string, column: string) =>
+          this.schema.tables.some(
+            (t) => same(t.name, table) && t.primaryKey.some((k) => same(k, column)),
+          ) ||
+          this.schema.foreignKeys.some((k) => same(k.toTable, table) && same(k.toColumn, column));
+        let lookups = true;
         for (const j of joins)
           for (const c of j.on ? conjuncts(j.on) : []) {
             const eq = columnEquality(c);
-            if (eq) parent.set(find(name(eq[0])), find(name(eq[1])));
+            if (!eq) continue;
+            parent.set(find(name(eq[0])), find(name(eq[1])));
+            for (const e of eq) {
+              const between = ![x.table, y.table].some((t) => same(t, e.table ?? ''));
+              if (between && !isKey(e.table ?? '', e.name)) lookups = false;
+            }
           }
-        other = find(ends[0]!) !== find(ends[1]!);
+        other = !lookups || find(ends[0]!) !== find(ends[1]!);
       } else {
         const on = joins.length === 1 ? joins[0]!.on : undefined;
         const joined = ((on && columnEquality(on)) || []).map(name).sort();
