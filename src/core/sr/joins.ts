@@ -253,25 +253,11 @@ export function joinTree(
   const remaining = new Set(wanted.slice(1));
   while (remaining.size > 0) {
     const { found, previous } = nearest(graph, inTree, remaining);
-    if (!found && implicit.size > 0) {
-      for (const [node, edges] of implicit) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
-      implicit.clear();
-      continue;
-    }
-    if (!found && shared.size > 0) {
-      for (const [node, edges] of shared) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
-      shared.clear();
-      continue;
-    }
-    if (!found && sharedAttribute.size > 0) {
-      for (const [node, edges] of sharedAttribute)
-        graph.set(node, [...(graph.get(node) ?? []), ...edges]);
-      sharedAttribute.clear();
-      continue;
-    }
-    if (!found && said.size > 0) {
-      for (const [node, edges] of said) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
-      said.clear();
+    // Nothing reaches the rest: the next tier of links joins the graph, in order of trust.
+    const next = found ? undefined : [implicit, shared, sharedAttribute, said].find((t) => t.size);
+    if (next) {
+      for (const [node, edges] of next) graph.set(node, [...(graph.get(node) ?? []), ...edges]);
+      next.clear();
       continue;
     }
     if (!found) {
