@@ -282,6 +282,15 @@ describe('sqlToSr (BAM style)', () => {
     ).toMatch(
       /^df1 = df\.where\(element = shopping_cart_events\.event_type, filter = shopping_cart_event_identifier\.event_type\)$/m,
     );
+    // And one through a cast (`m.id = CAST(mt.interest_id AS INTEGER)`), as written.
+    expect(
+      sqlToSr(
+        parseSql(
+          'SELECT m.interest_name FROM interest_metrics mt JOIN interest_map m ON m.id = CAST(mt.interest_id AS INTEGER) WHERE mt._year = 2019',
+        ),
+        bank,
+      ).sr.split('\n')[0],
+    ).toBe('df1 = df.where(interest_map.id == cast(interest_metrics.interest_id, integer))');
     // The join names would make (player_match.player_id = player.player_id) stays unsaid.
     expect(
       of(

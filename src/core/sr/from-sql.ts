@@ -1424,7 +1424,7 @@ class Writer {
       }
       if (!j.on) continue;
       for (const c of conjuncts(j.on)) {
-        const [x, y] = (columnEquality(c) ?? []).map((e) => this.analysis.resolve(e));
+        const [x, y] = (columnEquality(c, true) ?? []).map((e) => this.analysis.resolve(e));
         if (x?.kind !== 'table' || y?.kind !== 'table' || same(x.table, y.table)) continue;
         if (!this.reachable(x.table, y.table) || this.guessedOtherwise(x, y)) out.push(c);
       }

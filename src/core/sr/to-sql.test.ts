@@ -179,6 +179,14 @@ describe('srToSql', () => {
     expect(!unsaid.ok && unsaid.error.message).toMatch(
       /no foreign-key path joins teachers to list/,
     );
+    // Written as one condition, through a cast: the same link, the cast kept as a filter.
+    const cast = srToSql(
+      'df1 = df.where(list.Classroom == cast(teachers.Classroom, integer))\nres = df1.select(teachers.LastName)',
+      students,
+    );
+    expect(cast.ok && cast.sql).toBe(
+      'SELECT teachers.LastName FROM list JOIN teachers ON list.Classroom = teachers.Classroom WHERE list.Classroom = CAST(teachers.Classroom AS INTEGER)',
+    );
     // A filter restating a key the tables are joined on (as BAM writes some) is said once too.
     const restated = compile(
       [

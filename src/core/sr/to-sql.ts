@@ -542,10 +542,14 @@ class Compiler {
    */
   private equalitiesSaidIn(p: SrProgram): ForeignKey[] {
     const out: ForeignKey[] = [];
-    const column = (e: SrExpr | undefined) =>
-      e?.kind === 'member' && e.object.kind === 'name'
+    const column = (e: SrExpr | undefined): readonly [string, string] | undefined => {
+      // Through a cast (`filter = cast(interest_metrics.interest_id, integer)`): the same link.
+      if (e?.kind === 'call' && e.callee.kind === 'name' && same(e.callee.name, 'cast'))
+        return column(e.args[0]?.value);
+      return e?.kind === 'member' && e.object.kind === 'name'
         ? this.index.qualified.get(`${e.object.name}.${e.name}`.toLowerCase())
         : undefined;
+    };
     for (const st of p.statements) {
       walkSr(st.value, (x) => {
         if (x.kind !== 'call' || x.callee.kind !== 'member') return true;
@@ -553,7 +557,12 @@ class Compiler {
         const arg = (name: string, at: number) =>
           x.args.find((a) => a.name === name)?.value ??
           (x.args[at] && !x.args[at]!.name ? x.args[at]!.value : undefined);
-        const [a, b] = [column(arg('element', 0)), column(arg('filter', 1))];
+        // `where(element = a.x, filter = b.y)`, or `where(a.x == b.y)` as one condition.
+        const one = x.args.length === 1 && !x.args[0]!.name ? x.args[0]!.value : undefined;
+        const [a, b] =
+          one?.kind === 'binary' && (one.op === '==' || one.op === '=')
+            ? [column(one.left), column(one.right)]
+            : [column(arg('element', 0)), column(arg('filter', 1))];
         if (a && b && a[0] !== b[0])
           out.push({ fromTable: a[0], fromColumn: a[1], toTable: b[0], toColumn: b[1] });
         return true;
