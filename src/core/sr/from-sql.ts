@@ -1437,9 +1437,9 @@ class Writer {
    * own condition must be said. Memoized.
    * - Keys declared: not along a declared key (which of several keys a join took stays unsaid,
    *   as BAM leaves it); else when the compiled path does not equate the two columns, directly
-   *   or through others (`frpm.CDSCode = schools.CDSCode = satscores.cds` says the same as
-   *   `frpm.CDSCode = satscores.cds`; BowlingLeague's `Match_Games.WinningTeamID =
-   *   Teams.TeamID` would go through `Tourney_Matches`).
+   *   or through tables it looks up on a key (`frpm.CDSCode = schools.CDSCode = satscores.cds`
+   *   says the same as `frpm.CDSCode = satscores.cds`; BowlingLeague's
+   *   `Match_Games.WinningTeamID = Teams.TeamID` would go through `Tourney_Matches`).
    * - No keys: every join is a guess from names, and the SQL's condition says better unless
    *   compiling joins the two tables directly on it (IPL's `match.man_of_the_match =
    *   player.player_id` would go through `player_match`).
