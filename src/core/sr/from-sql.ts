@@ -416,14 +416,17 @@ class Writer {
     const joins = s.joins.map((j) => {
       if ((j.kind !== 'INNER' && j.kind !== 'LEFT') || !j.on) return j;
       const parts = conjuncts(j.on);
+      // A condition other than two columns made equal (`ON m.winner_id = w.id OR m.loser_id =
+      // w.id`, `AND s.score > t.par`) keeps or drops pairs of rows as it would in the WHERE.
+      const notKey = (c: SqlExpr) => !columnEquality(c, true);
       if (j.kind === 'LEFT') {
         // On the kept side of a LEFT JOIN it limits what joins, not which rows come back: SR
         // has no way to say so.
-        if (conjuncts(j.on).some(filtersOneTable))
+        if (parts.some((c) => filtersOneTable(c) || notKey(c)))
           this.lose(`a condition in the ON of the LEFT JOIN with ${refName(j.ref)}`);
         return j;
       }
-      const moves = (c: SqlExpr) => readsOneRow(c) || filtersOneTable(c);
+      const moves = (c: SqlExpr) => readsOneRow(c) || filtersOneTable(c) || notKey(c);
       if (!parts.some(moves)) return j;
       moved.push(...parts.filter(moves));
       const keep = parts.filter((c) => !moves(c));

@@ -242,7 +242,7 @@ export function joinTree(
       [to, { to: from, on: [fk.toColumn, fk.fromColumn] }],
     ];
     for (const [node, edge] of edges) {
-      const tier = direct(node, edge.to) ? said : ahead;
+      const tier = schema.foreignKeys.length === 0 && direct(node, edge.to) ? said : ahead;
       tier.set(node, [...(tier.get(node) ?? []), edge]);
     }
   }

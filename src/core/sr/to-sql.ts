@@ -1955,6 +1955,7 @@ class Compiler {
       select.from = tree.from;
       select.joins = tree.joins;
     }
+    const filtersLeft = this.joinOnEither(select, frame.filters);
     // A filter that says what a join's condition says (the equality a join of tables no key
     // reaches was made of) is said once, in the join; for a LEFT JOIN on the user's key, as
     // the join it states, not as a filter that would drop the rows the join keeps.
@@ -1967,10 +1968,43 @@ class Compiler {
       e.k === 'binary' &&
       e.op === '=' &&
       (ons.has(printExpr(e)) || ons.has(printExpr({ ...e, left: e.right, right: e.left })));
-    const filters = frame.filters.filter((e) => !restated(e));
+    const filters = filtersLeft.filter((e) => !restated(e));
     if (filters.length) select.where = and(filters);
     if (frame.having.length) select.having = and(frame.having);
     return withLimit({ with: [], body: select, orderBy: frame.orderBy }, frame);
+  }
+
+  /**
+   * `where(element = m.winner_id, filter = w.id).orwhere(element = m.loser_id, filter = w.id)`:
+   * rows of two tables that meet on either pair of columns, as `JOIN w ON m.winner_id = w.id OR
+   * m.loser_id = w.id` says; joined on one key of them and filtered, only that key's rows would
+   * come back. Such a filter becomes the ON of the join of those two tables (where the tree
+   * joins them directly on one column of each); the filters left are returned.
+   */
+  private joinOnEither(select: SqlSelect, filters: readonly SqlExpr[]): SqlExpr[] {
+    const tableOf = (e: SqlExpr) => (e.k === 'column' ? e.table?.toLowerCase() : undefined);
+    const pairOf = (e: SqlExpr): string | undefined => {
+      const u = e.k === 'nested' ? e.expr : e;
+      if (u.k !== 'binary' || (u.op !== '=' && u.op !== '==')) return undefined;
+      const [a, b] = [tableOf(u.left), tableOf(u.right)];
+      return a && b && a !== b ? [a, b].sort().join('\u0000') : undefined;
+    };
+    const disjuncts = (e: SqlExpr): SqlExpr[] => {
+      const u = e.k === 'nested' ? e.expr : e;
+      return u.k === 'binary' && u.op === 'OR' ? [...disjuncts(u.left), ...disjuncts(u.right)] : [e];
+    };
+    const out: SqlExpr[] = [];
+    for (const f of filters) {
+      const parts = disjuncts(f);
+      const pairs = new Set(parts.map(pairOf));
+      const pair = pairs.size === 1 && parts.length > 1 ? [...pairs][0] : undefined;
+      const j = pair
+        ? select.joins.find((x) => x.kind === 'INNER' && x.on && pairOf(x.on) === pair)
+        : undefined;
+      if (j) j.on = f;
+      else out.push(f);
+    }
+    return out;
   }
 
   /** `tables` with the one the corrected SQL read first (`tableOrder`) first. */
