@@ -343,12 +343,22 @@ describe('sqlToSr (BAM style)', () => {
         'SELECT T2.BowlerName FROM Tourney_Matches AS T1 JOIN Bowlers AS T2 ON T1.OddLaneTeamID = T2.TeamID WHERE T1.MatchID = 7',
       ),
     ).not.toMatch(/OddLaneTeamID/);
-    // A declared key is never said.
+    // A declared key is not said, unless another equality of the same two tables is: then
+    // compiling back joins on what is said, so the key is said first.
     expect(
       of(
         'SELECT T1.TeamName FROM Teams AS T1 JOIN Bowlers AS T2 ON T1.TeamID = T2.TeamID WHERE T2.BowlerID = 3',
       ),
     ).not.toMatch(/TeamID/);
+    expect(
+      of(
+        'SELECT T1.TeamName FROM Teams AS T1 JOIN Bowlers AS T2 ON T1.TeamID = T2.TeamID WHERE T1.TeamName = T2.BowlerName',
+      ).split('\n'),
+    ).toEqual([
+      'df1 = df.where(element = Teams.TeamID, filter = Bowlers.TeamID)',
+      'df2 = df1.where(element = Teams.TeamName, filter = Bowlers.BowlerName)',
+      'res = df2.select(Teams.TeamName)',
+    ]);
     // A path that equates them only through a table it does not look up on a key repeats rows:
     // complex_oracle's customers and their demographics, which the keys reach through sales.
     const oracle: Schema = {
@@ -802,7 +812,7 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
-  it('writes an inner join’s ON condition on one table as a filter, and reports one in a LEFT JOIN’s ON as lost', () => {
+  it('writes an inner join’s ON condition other than a key as a filter, and reports one in a LEFT JOIN’s ON as lost', () => {
     expect(
       sr('SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id AND o.amount > 10'),
     ).toBe(
@@ -815,6 +825,29 @@ describe('sqlToSr (BAM style)', () => {
       schema,
     );
     expect(left.lossy).toEqual(['a condition in the ON of the LEFT JOIN with orders']);
+    // A condition of both tables other than two columns made equal filters pairs of rows.
+    expect(
+      sr(
+        'SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id AND o.amount > c.id',
+      ),
+    ).toBe(
+      "df1 = df.where(element = orders.amount, filter = '> customers.id')\nres = df1.select(customers.name)",
+    );
+    expect(
+      sr('SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id OR o.id = c.id'),
+    ).toBe(
+      [
+        'df1 = df.where(element = orders.customer_id, filter = customers.id).orwhere(element = orders.id, filter = customers.id)',
+        'res = df1.select(customers.name)',
+      ].join('\n'),
+    );
+    const leftOr = sqlToSr(
+      parseSql(
+        'SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id OR o.id = c.id',
+      ),
+      schema,
+    );
+    expect(leftOr.lossy).toEqual(['a condition in the ON of the LEFT JOIN with orders']);
   });
 
   it('reports as lost what compiling back cannot restore, and not a correlation it can', () => {

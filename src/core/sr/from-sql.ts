@@ -1396,10 +1396,12 @@ class Writer {
    * writes a join by leaving it out ("SR ignores joins", BAM's prompt says) and compiling it
    * back joins tables by the schema's keys, which cannot join these: they are written as
    * filters, as a comma join's conditions are, and compiling joins on them again (see
-   * `joinTree`'s `said`). Which of several keys a join took stays unsaid, as BAM leaves it.
+   * `joinTree`'s `said`). Which of several keys a join took stays unsaid, as BAM leaves it,
+   * unless another equality of the same two tables is stated (see below).
    */
   private unreachableKeys(s: SqlSelect): SqlExpr[] {
     const out: SqlExpr[] = [];
+    const unsaid: { c: SqlExpr; pair: string[] }[] = [];
     for (const [i, j] of s.joins.entries()) {
       if (j.kind !== 'INNER' && j.kind !== 'LEFT') continue;
       // `JOIN b USING (c)`: `a.c = b.c`, a the first table before it that has a column c.
@@ -1430,7 +1432,20 @@ class Writer {
         const [x, y] = (columnEquality(c, true) ?? []).map((e) => this.analysis.resolve(e));
         if (x?.kind !== 'table' || y?.kind !== 'table' || same(x.table, y.table)) continue;
         if (!this.reachable(x.table, y.table) || this.guessedOtherwise(x, y)) out.push(c);
+        else unsaid.push({ c, pair: [x.table, y.table] });
       }
+    }
+    // Where keys are declared, a stated equality joins two tables instead of their key (a
+    // wrong key: `albums.AlbumId = artists.ArtistId`). The key they were joined on as well
+    // (`ON c.SupportRepId = e.EmployeeId … WHERE c.City = e.City`) is then stated too.
+    if (this.schema.foreignKeys.length > 0 && unsaid.length > 0) {
+      const stated = [...out, ...(s.where ? conjuncts(s.where) : [])].flatMap((c) => {
+        const [x, y] = (columnEquality(c, true) ?? []).map((e) => this.analysis.resolve(e));
+        return x?.kind === 'table' && y?.kind === 'table' ? [[x.table, y.table]] : [];
+      });
+      const samePair = (a: string[], b: string[]) =>
+        (same(a[0]!, b[0]!) && same(a[1]!, b[1]!)) || (same(a[0]!, b[1]!) && same(a[1]!, b[0]!));
+      for (const { c, pair } of unsaid) if (stated.some((p) => samePair(p, pair))) out.push(c);
     }
     return out;
   }

@@ -299,14 +299,18 @@ describe('joinTree', () => {
       'status.station_id = station.id',
       'station.id = trip.end_station_id',
     ]);
-    // A declared key goes first: a stated equality between status and station is only a filter.
+    // Where keys are declared, a stated equality between status and station joins them instead
+    // of their key: SQL → SR states one there only where the SQL joined on it (a wrong key), and
+    // states the key as well where the SQL joined on both, the key first.
     const other = {
       fromTable: 'status',
       fromColumn: 'bikes_available',
       toTable: 'station',
       toColumn: 'id',
     };
-    expect(on(['status', 'station'], [other])).toEqual(['status.station_id = station.id']);
+    const key = schema.foreignKeys[0]!;
+    expect(on(['status', 'station'], [other])).toEqual(['status.bikes_available = station.id']);
+    expect(on(['status', 'station'], [key, other])).toEqual(['status.station_id = station.id']);
     // Before a key only implied by a shared identifier name (`zip_code`): the trajectory said.
     expect(on(['trip', 'weather'], [])).toEqual(['trip.zip_code = weather.zip_code']);
     const day = {
@@ -318,7 +322,7 @@ describe('joinTree', () => {
     expect(on(['trip', 'weather'], [day])).toEqual(['trip.start_date = weather.date']);
   });
 
-  it('joins on a stated equality before a path through a third table, but not before a direct key', () => {
+  it('joins on a stated equality before a path through a third table, before a direct key only where keys are declared', () => {
     // Spider 2.0's IPL: a match's man of the match is a player; names link both tables
     // only through player_match.
     const schema: Schema = {
@@ -357,7 +361,8 @@ describe('joinTree', () => {
       'player_match.player_id = player.player_id',
     ]);
     // The same where keys are declared (BowlingLeague's Match_Games.WinningTeamID = Teams.TeamID
-    // is undeclared); there a key implied by names links nothing directly.
+    // is undeclared); there a key implied by names links nothing directly, and a stated equality
+    // joins before the declared key (BowlingLeague's `Teams.CaptainID = Bowlers.BowlerID`).
     const declared: Schema = {
       ...schema,
       foreignKeys: [
@@ -379,8 +384,43 @@ describe('joinTree', () => {
       '`match`.man_of_the_match = player.player_id',
     ]);
     expect(onDeclared(['player_match', 'player'], [role])).toEqual([
-      'player_match.player_id = player.player_id',
+      'player_match.role = player.player_name',
     ]);
+  });
+
+  it('joins on every column of a declared key of several columns', () => {
+    // Spider 2.0's oracle_sql: a visit refers to a page by (app_id, page_no), the page's key.
+    const schema: Schema = {
+      dbId: 'oracle_sql',
+      tables: [
+        table('web_pages', ['app_id', 'page_no', 'friendly_url'], ['app_id', 'page_no']),
+        table('web_page_visits', ['client_ip', 'app_id', 'page_no'], []),
+        table('web_apps', ['id', 'name'], ['id']),
+      ],
+      foreignKeys: [
+        {
+          fromTable: 'web_page_visits',
+          fromColumn: 'app_id',
+          toTable: 'web_pages',
+          toColumn: 'app_id',
+        },
+        {
+          fromTable: 'web_page_visits',
+          fromColumn: 'page_no',
+          toTable: 'web_pages',
+          toColumn: 'page_no',
+        },
+        { fromTable: 'web_pages', fromColumn: 'app_id', toTable: 'web_apps', toColumn: 'id' },
+      ],
+    };
+    expect(ons(schema, ['web_pages', 'web_page_visits'])).toEqual([
+      'web_pages.app_id = web_page_visits.app_id AND web_pages.page_no = web_page_visits.page_no',
+    ]);
+    expect(ons(schema, ['web_page_visits', 'web_pages'])).toEqual([
+      'web_page_visits.app_id = web_pages.app_id AND web_page_visits.page_no = web_pages.page_no',
+    ]);
+    // A key of one column to a table whose key it is alone: that column only.
+    expect(ons(schema, ['web_pages', 'web_apps'])).toEqual(['web_pages.app_id = web_apps.id']);
   });
 
   it("among equally short trees, takes the one with more of the user's keys", () => {

@@ -293,6 +293,9 @@ export function joinTree(
                 (same(fk.toTable, step.from) && same(fk.fromTable, step.edge.to))),
           )
         : [];
+      // A declared key of several columns (`web_page_visits (app_id, page_no)` referring to
+      // `web_pages`' primary key of both): on all of them, or rows of other pages would join.
+      if (parts.length === 0) parts.push(...compositeRest(schema, step.from, step.edge));
       const on = parts.reduce<SqlExpr>(
         (acc, fk) => ({
           k: 'binary',
@@ -312,6 +315,46 @@ export function joinTree(
     }
   }
   return { from: { k: 'table', name: first }, joins };
+}
+
+/**
+ * The other column pairs of a declared key of several columns that `edge` (from `from`) joins
+ * on one column of: declared keys between the same two tables, in the same direction, whose
+ * referred columns make up, with the edge's, the referred table's primary key. None when the
+ * edge is no such key.
+ */
+function compositeRest(schema: Schema, from: string, edge: Edge): ForeignKey[] {
+  const [ca, cb] = edge.on;
+  const oriented = (fk: ForeignKey, a: string, b: string) =>
+    same(fk.fromTable, a) && same(fk.toTable, b);
+  const down = schema.foreignKeys.some(
+    (fk) => oriented(fk, from, edge.to) && same(fk.fromColumn, ca) && same(fk.toColumn, cb),
+  );
+  const up = schema.foreignKeys.some(
+    (fk) => oriented(fk, edge.to, from) && same(fk.fromColumn, cb) && same(fk.toColumn, ca),
+  );
+  if (!down && !up) return [];
+  const [referring, referred, referredColumn] = down ? [from, edge.to, cb] : [edge.to, from, ca];
+  const key = schema.tables.find((t) => same(t.name, referred))?.primaryKey ?? [];
+  if (key.length < 2 || !key.some((k) => same(k, referredColumn))) return [];
+  const rest = schema.foreignKeys.filter(
+    (fk) =>
+      oriented(fk, referring, referred) &&
+      !same(fk.toColumn, referredColumn) &&
+      key.some((k) => same(k, fk.toColumn)),
+  );
+  if (rest.length !== key.length - 1) return [];
+  // Oriented as the step joins: `from`'s column first.
+  return rest.map((fk) =>
+    down
+      ? fk
+      : {
+          fromTable: fk.toTable,
+          fromColumn: fk.toColumn,
+          toTable: fk.fromTable,
+          toColumn: fk.fromColumn,
+        },
+  );
 }
 
 /**

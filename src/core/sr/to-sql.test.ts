@@ -854,6 +854,12 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT g.Name FROM Genre g WHERE NOT EXISTS (SELECT 1 FROM Track t JOIN InvoiceLine il ON il.TrackId = t.TrackId WHERE t.GenreId = g.GenreId)',
     'SELECT c.CustomerId FROM Customer c WHERE NOT EXISTS (SELECT 1 FROM MediaType mt WHERE NOT EXISTS (SELECT 1 FROM Invoice i JOIN InvoiceLine il ON il.InvoiceId = i.InvoiceId JOIN Track t ON t.TrackId = il.TrackId WHERE i.CustomerId = c.CustomerId AND t.MediaTypeId = mt.MediaTypeId))',
     'SELECT p.Name FROM Playlist p WHERE NOT EXISTS (SELECT * FROM MediaType mt WHERE NOT EXISTS (SELECT 1 FROM PlaylistTrack pt JOIN Track t ON t.TrackId = pt.TrackId WHERE pt.PlaylistId = p.PlaylistId AND t.MediaTypeId = mt.MediaTypeId))',
+    // Joins other than on a key: a wrong key (as a correction receives it), either of two
+    // pairs of columns, and a condition beside the key that is no equality.
+    'SELECT al.Title, ar.Name FROM Album al JOIN Artist ar ON al.AlbumId = ar.ArtistId',
+    'SELECT e.LastName, COUNT(*) FROM Employee e JOIN Customer c ON c.SupportRepId = e.EmployeeId OR c.City = e.City GROUP BY e.EmployeeId',
+    'SELECT c.LastName, i.Total FROM Customer c JOIN Invoice i ON i.CustomerId = c.CustomerId AND i.BillingCity <> c.City',
+    'SELECT c.LastName, e.LastName FROM Customer c JOIN Employee e ON e.EmployeeId IN (c.SupportRepId, c.CustomerId)',
   ];
 
   it('gives the same result for each query', async () => {

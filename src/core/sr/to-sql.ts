@@ -1977,27 +1977,36 @@ class Compiler {
   /**
    * `where(element = m.winner_id, filter = w.id).orwhere(element = m.loser_id, filter = w.id)`:
    * rows of two tables that meet on either pair of columns, as `JOIN w ON m.winner_id = w.id OR
-   * m.loser_id = w.id` says; joined on one key of them and filtered, only that key's rows would
-   * come back. Such a filter becomes the ON of the join of those two tables (where the tree
+   * m.loser_id = w.id` says (or a column in a list of the other's: `p.id IN (m.home_player_1,
+   * …)`); joined on one key of them and filtered, only that key's rows would come back. Such a filter becomes the ON of the join of those two tables (where the tree
    * joins them directly on one column of each); the filters left are returned.
    */
   private joinOnEither(select: SqlSelect, filters: readonly SqlExpr[]): SqlExpr[] {
     const tableOf = (e: SqlExpr) => (e.k === 'column' ? e.table?.toLowerCase() : undefined);
     const pairOf = (e: SqlExpr): string | undefined => {
       const u = e.k === 'nested' ? e.expr : e;
+      // `p.player_api_id IN (m.home_player_1, m.home_player_2, …)`: the same, in a list.
+      if (u.k === 'in' && !u.not && u.list && u.list.length > 1) {
+        const others = new Set(u.list.map(tableOf));
+        const [a, b] = [tableOf(u.expr), [...others][0]];
+        return others.size === 1 && a && b && a !== b ? [a, b].sort().join('\u0000') : undefined;
+      }
       if (u.k !== 'binary' || (u.op !== '=' && u.op !== '==')) return undefined;
       const [a, b] = [tableOf(u.left), tableOf(u.right)];
       return a && b && a !== b ? [a, b].sort().join('\u0000') : undefined;
     };
     const disjuncts = (e: SqlExpr): SqlExpr[] => {
       const u = e.k === 'nested' ? e.expr : e;
-      return u.k === 'binary' && u.op === 'OR' ? [...disjuncts(u.left), ...disjuncts(u.right)] : [e];
+      return u.k === 'binary' && u.op === 'OR'
+        ? [...disjuncts(u.left), ...disjuncts(u.right)]
+        : [e];
     };
     const out: SqlExpr[] = [];
     for (const f of filters) {
       const parts = disjuncts(f);
       const pairs = new Set(parts.map(pairOf));
-      const pair = pairs.size === 1 && parts.length > 1 ? [...pairs][0] : undefined;
+      const either = parts.length > 1 || (f.k === 'in' && pairs.size === 1);
+      const pair = pairs.size === 1 && either ? [...pairs][0] : undefined;
       const j = pair
         ? select.joins.find((x) => x.kind === 'INNER' && x.on && pairOf(x.on) === pair)
         : undefined;
