@@ -205,20 +205,28 @@ describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-u
     // through a third table was stated.
     ['spider2-keyless-schemas.json', 128, 98, 97],
     // The other 14, most declaring keys, some joined on links they do not declare: 104/112
-    // alone before such a join was stated and a join inside IN that only filters was kept;
-    // left are ties under LIMIT 1 and which of two keys or bridges.
-    ['spider2-other-schemas.json', 112, 93, 97],
+    // alone before such a join was stated and a join inside IN that only filters was kept,
+    // 106 before a stated equality joined before a key (a team's captain); left are ties under
+    // LIMIT 1 and which of two keys or bridges.
+    ['spider2-other-schemas.json', 112, 95, 97],
     // BIRD's style (ratios, years, subqueries, a CTE or two) on all 30: 110/120 before a
     // ratio's COUNT(c) kept its column and attribute columns stopped joining.
     ['spider2-bird-style.json', 120, 95, 95],
     // SQL's finer semantics (no match, ties, best per group, "every"): 73 alone and 82 with
     // keys before joins inside EXISTS were kept and the middle of a double NOT EXISTS was
-    // joined there. Alone, SR cannot say a LEFT JOIN; with the keys, left are mostly ties.
-    ['spider2-finer-semantics.json', 96, 80, 89],
+    // joined there, 78 and 87 before a join ON a = x OR b = x was kept. Alone, SR cannot say
+    // a LEFT JOIN; with the keys, left are mostly ties.
+    ['spider2-finer-semantics.json', 96, 83, 91],
     // SQLite's dialect variety (quoting, USING, positions, exponents, …): 85 alone and 88 with
     // keys before a set operation's ORDER BY t.x, a list inside an expression, 1e9, USING and
     // casts in joins were read.
     ['spider2-dialects.json', 96, 90, 93],
+    // Wrong SQL, as a correction receives it (wrong keys, joins without a condition, COUNT(*)
+    // for COUNT(DISTINCT …), = NULL, …): 79 alone and 90 with keys before a stated equality
+    // joined before a declared key and a key of several columns joined on all of them. Left
+    // are joins without a condition (reported as lost), a needless join alone, and with the
+    // keys a column neither grouped nor aggregated (SQLite's pick of a row differs).
+    ['spider2-wrong-sql.json', 96, 89, 93],
   ])(
     'gives the same result for %s (%i queries): %i in 100 alone, %i with their keys',
     async (file, count, aloneShare, keptShare) => {
@@ -263,16 +271,17 @@ describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-u
   }, 60_000);
 
   // Wrong SQL as models write it (wrong keys, missing join conditions, missing DISTINCT…), the
-  // SQL a correction receives: alone SR cannot say which key a wrong join used; with the
+  // SQL a correction receives: alone (114 before a stated equality joined before a declared
+  // key) SR cannot say a join without a condition nor one that only repeats rows; with the
   // SQL's keys, every query that does not come back the same is one SQL → SR reports as lost.
-  it('gives the same result for 75 in 100 of spider-unseen-schemas-8.json alone, 92 with their keys, and reports every miss with the keys', async () => {
+  it('gives the same result for 84 in 100 of spider-unseen-schemas-8.json alone, 92 with their keys, and reports every miss with the keys', async () => {
     const misses: { dbId: string; sql: string }[] = [];
     const { alone, kept, tables } = await unseen('spider-unseen-schemas-8.json', (dbId, sql) =>
       misses.push({ dbId, sql }),
     );
     expect(alone.total).toBe(144);
     expect(alone.goldRuns).toBe(144);
-    expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.75);
+    expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.84);
     expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.92);
     expect(misses.length).toBe(kept.total - kept.executionMatch);
     const silent = misses.filter(
