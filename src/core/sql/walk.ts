@@ -97,3 +97,11 @@ export function isAggregate(e: SqlExpr): e is FunctionExpr {
   if (!AGGREGATE_NAMES.has(name)) return false;
   return !((name === 'max' || name === 'min') && e.args.length > 1);
 }
+
+/** Top-level OR parts of a condition, through parentheses (`(a OR b) OR c` → a, b, c). */
+export function disjuncts(e: SqlExpr): SqlExpr[] {
+  let u = e;
+  while (u.k === 'nested') u = u.expr;
+  if (u.k === 'binary' && u.op === 'OR') return [...disjuncts(u.left), ...disjuncts(u.right)];
+  return [e];
+}

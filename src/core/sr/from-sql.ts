@@ -14,7 +14,7 @@ import type {
   WindowSpec,
 } from '../sql/ast';
 import { resolvePositions } from '../sql/positions';
-import { AGGREGATE_NAMES, isAggregate, walk, walkQuery } from '../sql/walk';
+import { AGGREGATE_NAMES, disjuncts, isAggregate, walk, walkQuery } from '../sql/walk';
 import { SrCompileError } from './errors';
 import { joinTree } from './joins';
 import { filterTextIsValue } from './to-sql';
@@ -2497,12 +2497,6 @@ function isValue(e: SqlExpr): boolean {
 export function conjuncts(e: SqlExpr): SqlExpr[] {
   const u = e.k === 'nested' && unnest(e).k === 'binary' ? unnest(e) : e;
   if (u.k === 'binary' && u.op === 'AND') return [...conjuncts(u.left), ...conjuncts(u.right)];
-  return [e];
-}
-
-function disjuncts(e: SqlExpr): SqlExpr[] {
-  const u = unnest(e);
-  if (u.k === 'binary' && u.op === 'OR') return [...disjuncts(u.left), ...disjuncts(u.right)];
   return [e];
 }
 

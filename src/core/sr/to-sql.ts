@@ -13,7 +13,7 @@ import type {
 import { SqlUnsupportedError } from '../sql/errors';
 import { printExpr, printQuery } from '../sql/print';
 import { suggestNames } from '../sql/suggest';
-import { AGGREGATE_NAMES, isAggregate, walk, walkQuery } from '../sql/walk';
+import { AGGREGATE_NAMES, disjuncts, isAggregate, walk, walkQuery } from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
 import { SrCompileError } from './errors';
 import { joinTree, outerFirst } from './joins';
@@ -1978,8 +1978,9 @@ class Compiler {
    * `where(element = m.winner_id, filter = w.id).orwhere(element = m.loser_id, filter = w.id)`:
    * rows of two tables that meet on either pair of columns, as `JOIN w ON m.winner_id = w.id OR
    * m.loser_id = w.id` says (or a column in a list of the other's: `p.id IN (m.home_player_1,
-   * …)`); joined on one key of them and filtered, only that key's rows would come back. Such a filter becomes the ON of the join of those two tables (where the tree
-   * joins them directly on one column of each); the filters left are returned.
+   * …)`); joined on one key of them and filtered, only that key's rows would come back. Such a
+   * filter becomes the ON of the join of those two tables (where the tree joins them directly
+   * on one column of each); the filters left are returned.
    */
   private joinOnEither(select: SqlSelect, filters: readonly SqlExpr[]): SqlExpr[] {
     const tableOf = (e: SqlExpr) => (e.k === 'column' ? e.table?.toLowerCase() : undefined);
@@ -1994,12 +1995,6 @@ class Compiler {
       if (u.k !== 'binary' || (u.op !== '=' && u.op !== '==')) return undefined;
       const [a, b] = [tableOf(u.left), tableOf(u.right)];
       return a && b && a !== b ? [a, b].sort().join('\u0000') : undefined;
-    };
-    const disjuncts = (e: SqlExpr): SqlExpr[] => {
-      const u = e.k === 'nested' ? e.expr : e;
-      return u.k === 'binary' && u.op === 'OR'
-        ? [...disjuncts(u.left), ...disjuncts(u.right)]
-        : [e];
     };
     const out: SqlExpr[] = [];
     for (const f of filters) {
