@@ -205,8 +205,49 @@ describe('sqlToSr (BAM style)', () => {
     ).toBe(
       [
         "df1 = df.where(element = customers.city, filter = 'Oslo')",
-        'df2 = df1.orderby(by = orders.amount).limit(1)',
+        // The subquery's test of the compared column holds for the rows of its value, so it
+        // filters before the ordering (without it, the first row might be one of amount 0).
+        "df2 = df1.where(element = orders.amount, filter = '> 0')",
+        'df3 = df2.orderby(by = orders.amount).limit(1)',
+        'res = df3.select(customers.name)',
+      ].join('\n'),
+    );
+    // The outer query's own conditions, repeated in the subquery, are said once.
+    expect(
+      sr(
+        "SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Oslo' AND o.amount = (SELECT MAX(o2.amount) FROM orders o2 JOIN customers c2 ON o2.customer_id = c2.id WHERE c2.city = 'Oslo')",
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        'df2 = df1.orderby(by = orders.amount, desc).limit(1)',
         'res = df2.select(customers.name)',
+      ].join('\n'),
+    );
+    // Any other condition of the subquery would be lost by the first row in order: the second
+    // highest amount, or the largest amount of Oslo asked of every order, stay values.
+    expect(
+      sr(
+        'SELECT id FROM orders WHERE amount = (SELECT MAX(amount) FROM orders WHERE amount < (SELECT MAX(amount) FROM orders))',
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = orders.amount, filter = '< max(orders.amount)')",
+        'tmp_res1 = df1.select(max(orders.amount))',
+        'df2 = df.where(element = orders.amount, filter = tmp_res1)',
+        'res = df2.select(orders.id)',
+      ].join('\n'),
+    );
+    expect(
+      sr(
+        "SELECT o.id FROM orders o WHERE o.amount = (SELECT MAX(o2.amount) FROM orders o2 JOIN customers c ON o2.customer_id = c.id WHERE c.city = 'Oslo')",
+      ),
+    ).toBe(
+      [
+        "df1 = df.where(element = customers.city, filter = 'Oslo')",
+        'tmp_res1 = df1.select(max(orders.amount))',
+        'df2 = df.where(element = orders.amount, filter = tmp_res1)',
+        'res = df2.select(orders.id)',
       ].join('\n'),
     );
     expect(

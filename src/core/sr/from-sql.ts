@@ -14,6 +14,7 @@ import type {
   WindowSpec,
 } from '../sql/ast';
 import { resolvePositions } from '../sql/positions';
+import { printExpr } from '../sql/print';
 import { AGGREGATE_NAMES, disjuncts, isAggregate, walk, walkQuery } from '../sql/walk';
 import { SrCompileError } from './errors';
 import { joinTree } from './joins';
@@ -622,7 +623,7 @@ class Writer {
       cur = this.combineFrames(cur, union, 'union');
     }
     // Consecutive conditions on the same column (a range) share one step, as BAM writes them.
-    let rest = union ? [] : conds.filter((c) => c !== top?.cond);
+    let rest = union ? [] : [...conds.filter((c) => c !== top?.cond), ...(top?.own ?? [])];
     const copies =
       union || s.groupBy.length || s.having || q?.orderBy.length || q?.limit
         ? undefined
@@ -1282,7 +1283,7 @@ class Writer {
     s: SqlSelect,
     q: SqlQuery | undefined,
     conds: SqlExpr[],
-  ): { cond: SqlExpr; by: SqlExpr; desc: boolean } | undefined {
+  ): { cond: SqlExpr; by: SqlExpr; desc: boolean; own: SqlExpr[] } | undefined {
     if (!q || s.groupBy.length || s.having || q.orderBy.length || s.distinct) return undefined;
     if (
       q.limit &&
@@ -1307,9 +1308,72 @@ class Writer {
       const single = s.joins.length === 0 && s.from?.k === 'table' && conds.length === 1;
       const overResult = b.from?.k !== 'table' || this.ctes.has(b.from.name.toLowerCase());
       if (!b.where && !(single && overResult)) continue;
-      return { cond, by: col, desc: name === 'max' };
+      // Each of the subquery's conditions must be the outer query's too (`WHERE x = 'A' AND c
+      // = (SELECT MAX(c) … WHERE x = 'A')`, or a join's `ON`), or test the compared column
+      // alone (`c IS NOT NULL`), which then holds for the rows of that value and becomes a
+      // filter before the ordering (as BAM writes it). Any other (`Age < (SELECT MAX(Age) …)`,
+      // the second highest; `Major = 600` not asked of the outer rows) would be dropped by
+      // the first row in order, so the value stays a subquery.
+      const own: SqlExpr[] = [];
+      if (b.where) {
+        const outer = new Set(
+          [
+            ...conds.filter((x) => x !== cond),
+            ...s.joins.flatMap((j) => (j.on ? conjuncts(j.on) : [])),
+          ].flatMap((x) => this.resolvedTexts(x)),
+        );
+        const compared = unnest(col).k === 'column' ? this.resolvedText(col) : undefined;
+        const onCompared = (w: SqlExpr) => {
+          let only = compared !== undefined;
+          let reads = false;
+          walk(w, (x) => {
+            if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) only = false;
+            if (x.k === 'column') reads = true;
+            if (x.k === 'column' && this.resolvedText(x) !== compared) only = false;
+            return only;
+          });
+          return only && reads;
+        };
+        const inner = conjuncts(b.where);
+        if (!inner.every((w) => outer.has(this.resolvedText(w)!) || onCompared(w))) continue;
+        own.push(...inner.filter((w) => !outer.has(this.resolvedText(w)!)));
+      }
+      return { cond, by: col, desc: name === 'max', own };
     }
     return undefined;
+  }
+
+  /**
+   * An expression as text with every column named by its schema table (`T3.x` and `x` read
+   * the same), to tell whether two scopes state the same condition. Inside a subquery names
+   * stay as written, so two subqueries are the same only when written the same.
+   */
+  /** `resolvedText` of a condition, and of an equality read the other way round. */
+  private resolvedTexts(e: SqlExpr): string[] {
+    const u = unnest(e);
+    const flipped =
+      u.k === 'binary' && u.op === '='
+        ? [this.resolvedText({ ...u, left: u.right, right: u.left })]
+        : [];
+    return [this.resolvedText(e), ...flipped];
+  }
+
+  private resolvedText(e: SqlExpr): string {
+    const tables: (string | undefined)[] = [];
+    walk(e, (x) => {
+      if (x.k === 'column') {
+        const r = this.analysis.resolve(x);
+        tables.push(r?.kind === 'table' ? r.table.toLowerCase() : x.table);
+      }
+      return true;
+    });
+    const copy = JSON.parse(JSON.stringify(e)) as SqlExpr;
+    let i = 0;
+    walk(copy, (x) => {
+      if (x.k === 'column') x.table = tables[i++];
+      return true;
+    });
+    return printExpr(unnest(copy));
   }
 
   /**
@@ -1833,7 +1897,11 @@ class Writer {
           if (op === '=') return { element, filter: isString ? equalsFilter(text) : text };
           if (
             isString &&
-            (text.trim() !== text || text === '' || keepsQuotes(left, r as LiteralExpr)) &&
+            (text.trim() !== text ||
+              text === '' ||
+              keepsQuotes(left, r as LiteralExpr) ||
+              // `<> 'null'` (car_1's missing values are the word): bare, it reads as NULL.
+              /^(null|true|false)$/i.test(text)) &&
             !/['"]/.test(text)
           )
             return { element, filter: `"${op} '${text}'"` };

@@ -860,6 +860,12 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT e.LastName, COUNT(*) FROM Employee e JOIN Customer c ON c.SupportRepId = e.EmployeeId OR c.City = e.City GROUP BY e.EmployeeId',
     'SELECT c.LastName, i.Total FROM Customer c JOIN Invoice i ON i.CustomerId = c.CustomerId AND i.BillingCity <> c.City',
     'SELECT c.LastName, e.LastName FROM Customer c JOIN Employee e ON e.EmployeeId IN (c.SupportRepId, c.CustomerId)',
+    // A MAX subquery with conditions the outer query does not share: the second highest
+    // (every tie of it), and the longest rock track's length asked of every track.
+    'SELECT InvoiceId FROM Invoice WHERE Total = (SELECT MAX(Total) FROM Invoice WHERE Total < (SELECT MAX(Total) FROM Invoice))',
+    'SELECT Name FROM Track WHERE Milliseconds = (SELECT MAX(Milliseconds) FROM Track WHERE GenreId = 1)',
+    // The word null as a value, not NULL.
+    "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];
 
   it('gives the same result for each query', async () => {
