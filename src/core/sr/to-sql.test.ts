@@ -179,13 +179,32 @@ describe('srToSql', () => {
     expect(!unsaid.ok && unsaid.error.message).toMatch(
       /no foreign-key path joins teachers to list/,
     );
-    // Written as one condition, through a cast: the same link, the cast kept as a filter.
+    // Written as one condition, through a cast or another function of the column: the same
+    // link, joined on what it says (`trim`: codes stored with spaces match only trimmed).
     const cast = srToSql(
       'df1 = df.where(list.Classroom == cast(teachers.Classroom, integer))\nres = df1.select(teachers.LastName)',
       students,
     );
     expect(cast.ok && cast.sql).toBe(
-      'SELECT teachers.LastName FROM list JOIN teachers ON list.Classroom = teachers.Classroom WHERE list.Classroom = CAST(teachers.Classroom AS INTEGER)',
+      'SELECT teachers.LastName FROM list JOIN teachers ON list.Classroom = CAST(teachers.Classroom AS INTEGER)',
+    );
+    const trimmed = srToSql(
+      "df1 = df.where(element = trim(list.Classroom, ' '), filter = teachers.Classroom)\nres = df1.select(teachers.LastName)",
+      students,
+    );
+    expect(trimmed.ok && trimmed.sql).toBe(
+      "SELECT teachers.LastName FROM list JOIN teachers ON TRIM(list.Classroom, ' ') = teachers.Classroom",
+    );
+    // Beside the key, stated too, such an equality of other columns is a filter on top.
+    const beside = compile(
+      [
+        'df1 = df.where(element = singer_in_concert.Singer_ID, filter = singer.Singer_ID)',
+        'df2 = df1.where(element = upper(singer_in_concert.concert_ID), filter = singer.Name)',
+        'res = df2.select(singer.Name)',
+      ].join('\n'),
+    );
+    expect(beside).toMatch(
+      /ON singer(_in_concert)?\.Singer_ID = singer(_in_concert)?\.Singer_ID WHERE UPPER\(singer_in_concert\.concert_ID\) = singer\.Name$/,
     );
     // A filter restating a key the tables are joined on (as BAM writes some) is said once too.
     const restated = compile(
@@ -864,6 +883,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // (every tie of it), and the longest rock track's length asked of every track.
     'SELECT InvoiceId FROM Invoice WHERE Total = (SELECT MAX(Total) FROM Invoice WHERE Total < (SELECT MAX(Total) FROM Invoice))',
     'SELECT Name FROM Track WHERE Milliseconds = (SELECT MAX(Milliseconds) FROM Track WHERE GenreId = 1)',
+    // A join on a key's columns, one inside an expression: that, not the key, is the join.
+    'SELECT c.FirstName, e.LastName FROM Customer c JOIN Employee e ON c.SupportRepId + 1 = e.EmployeeId',
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];

@@ -1,6 +1,7 @@
 import type { ForeignKey, Schema } from '../schema/schema';
 import { type JoinKey, joinKeysOf, type SqlAnalysis } from '../sql/analyze';
 import type {
+  ColumnExpr,
   Join,
   OrderItem,
   SelectItem,
@@ -542,9 +543,23 @@ class Compiler {
    */
   private equalitiesSaidIn(p: SrProgram): ForeignKey[] {
     const out: ForeignKey[] = [];
+    const namesAColumn = (e: SrExpr) => {
+      let found = false;
+      walkSr(e, (x) => {
+        if (x.kind === 'member') found = true;
+        return !found;
+      });
+      return found;
+    };
     const column = (e: SrExpr | undefined): readonly [string, string] | undefined => {
-      // Through a cast (`filter = cast(interest_metrics.interest_id, integer)`): the same link.
-      if (e?.kind === 'call' && e.callee.kind === 'name' && same(e.callee.name, 'cast'))
+      // Through a cast (`filter = cast(interest_metrics.interest_id, integer)`) or a function
+      // of the column alone (`trim(flights.SourceAirport)`): the same link.
+      if (
+        e?.kind === 'call' &&
+        e.callee.kind === 'name' &&
+        !AGGREGATE_NAMES.has(e.callee.name.toLowerCase()) &&
+        e.args.slice(1).every((a) => !namesAColumn(a.value))
+      )
         return column(e.args[0]?.value);
       return e?.kind === 'member' && e.object.kind === 'name'
         ? this.index.qualified.get(`${e.object.name}.${e.name}`.toLowerCase())
@@ -1996,8 +2011,44 @@ class Compiler {
       const [a, b] = [tableOf(u.left), tableOf(u.right)];
       return a && b && a !== b ? [a, b].sort().join('\u0000') : undefined;
     };
+    // `TRIM(f.SourceAirport) = a.AirportCode` (flight_2 stores codes with a leading space):
+    // the columns a join on the key compares, each inside an expression of its own. That
+    // comparison is the join's condition; the key's would drop the rows it matches.
+    const loneColumn = (e: SqlExpr): ColumnExpr | undefined => {
+      const cols: ColumnExpr[] = [];
+      let plain = true;
+      walk(e, (x) => {
+        if (x.k === 'column') cols.push(x);
+        if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) plain = false;
+        if (isAggregate(x)) plain = false;
+        return plain;
+      });
+      return plain && cols.length === 1 && cols[0]!.table ? cols[0] : undefined;
+    };
+    const columnKey = (c: ColumnExpr) => `${c.table}.${c.name}`.toLowerCase();
+    const columnsOf = (e: SqlExpr) => {
+      const u = e.k === 'nested' ? e.expr : e;
+      if (u.k !== 'binary' || (u.op !== '=' && u.op !== '==')) return undefined;
+      const [l, r] = [loneColumn(u.left), loneColumn(u.right)];
+      return l && r && !same(l.table!, r.table!) ? [columnKey(l), columnKey(r)].sort() : undefined;
+    };
     const out: SqlExpr[] = [];
     for (const f of filters) {
+      const u = f.k === 'nested' ? f.expr : f;
+      const expressed =
+        u.k === 'binary' && (u.left.k !== 'column' || u.right.k !== 'column')
+          ? columnsOf(u)
+          : undefined;
+      const keyJoin = expressed
+        ? select.joins.find((x) => {
+            const on = x.kind === 'INNER' && x.on ? columnsOf(x.on) : undefined;
+            return on?.[0] === expressed[0] && on?.[1] === expressed[1];
+          })
+        : undefined;
+      if (keyJoin) {
+        keyJoin.on = u;
+        continue;
+      }
       const parts = disjuncts(f);
       const pairs = new Set(parts.map(pairOf));
       const either = parts.length > 1 || (f.k === 'in' && pairs.size === 1);
