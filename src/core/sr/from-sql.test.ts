@@ -931,6 +931,21 @@ describe('sqlToSr (BAM style)', () => {
     expect(some.sr.split('\n')[0]).toBe(
       "df1 = df.where(element = orders.amount, filter = '< 1000').groupby(orders.customer_id).agg(max(orders.amount) as max_amount)",
     );
+    // Or compares an expression of the row's columns (a number stored as text, cast).
+    const cast = sqlToSr(
+      parseSql(
+        'SELECT id FROM orders o WHERE CAST(o.amount AS INTEGER) = (SELECT MAX(CAST(u.amount AS INTEGER)) FROM orders u WHERE u.customer_id = o.customer_id)',
+      ),
+      schema,
+    );
+    expect(cast.lossy).toEqual([]);
+    expect(cast.sr).toBe(
+      [
+        'df1 = df.groupby(orders.customer_id).agg(max(cast(orders.amount, integer)) as max_amount)',
+        'df2 = df1.where(element = cast(orders.amount, integer), filter = max_amount)',
+        'res = df2.select(orders.id)',
+      ].join('\n'),
+    );
     // A join on two columns: SR says no key; the fast preset restores the SQL's own.
     expect(
       sqlToSr(

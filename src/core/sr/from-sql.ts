@@ -1210,7 +1210,17 @@ class Writer {
         : [c.right, unnest(c.left), COMPARISONS[c.op]!];
     if (subSide.k !== 'subquery') return undefined;
     const element = unnest(outerSide);
-    if (element.k !== 'column') return undefined;
+    // The compared value: a column of the outer row, or an expression of its columns
+    // (`CAST(d.weight AS REAL)` beside `MAX(CAST(u.weight AS REAL))`).
+    const elementColumns: ColumnExpr[] = [];
+    let plainElement = true;
+    walk(element, (x) => {
+      if (x.k === 'column') elementColumns.push(x);
+      if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query) || isAggregate(x))
+        plainElement = false;
+      return plainElement;
+    });
+    if (!plainElement || elementColumns.length === 0) return undefined;
     const q = subSide.query;
     const b = q.body;
     if (b.k !== 'select' || q.with.length || q.orderBy.length || q.limit || !b.where)
@@ -1239,11 +1249,12 @@ class Writer {
       });
       return ok;
     };
-    const resolved = element.table ? undefined : this.analysis.resolve(element);
-    const outerColumn = element.table
-      ? element.table.toLowerCase() === outer
-      : resolved?.kind === 'table' && same(resolved.table, table);
-    if (!readsOnly(agg, inner) || !outerColumn) return undefined;
+    const outerColumn = (c: ColumnExpr) => {
+      if (c.table) return c.table.toLowerCase() === outer;
+      const resolved = this.analysis.resolve(c);
+      return resolved?.kind === 'table' && same(resolved.table, table);
+    };
+    if (!readsOnly(agg, inner) || !elementColumns.every(outerColumn)) return undefined;
     // Every condition of the subquery is `u.k = t.k` on one column k, or reads only u: which
     // rows of the group count (`u.win_type = 'runs'`), a filter before the grouping.
     const keys: string[] = [];
@@ -1264,7 +1275,13 @@ class Writer {
     }
     if (!keys.length) return undefined;
     const text = this.expr(agg);
-    const column = agg.args[0]?.k === 'column' ? agg.args[0].name : 'rows';
+    let column = 'rows';
+    if (agg.args[0]) {
+      walk(agg.args[0], (x) => {
+        if (x.k === 'column' && column === 'rows') column = x.name;
+        return column === 'rows';
+      });
+    }
     const name = srName(`${agg.name.toLowerCase()}_${column}`);
     return { cond, keys, filters, agg: text, name, element: this.expr(element), op };
   }

@@ -885,6 +885,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT Name FROM Track WHERE Milliseconds = (SELECT MAX(Milliseconds) FROM Track WHERE GenreId = 1)',
     // A join on a key's columns, one inside an expression: that, not the key, is the join.
     'SELECT c.FirstName, e.LastName FROM Customer c JOIN Employee e ON c.SupportRepId + 1 = e.EmployeeId',
+    // The longest tracks of each album by whole seconds: each row beside its group's MAX.
+    'SELECT t.Name FROM Track t WHERE CAST(t.Milliseconds / 1000 AS INTEGER) = (SELECT MAX(CAST(u.Milliseconds / 1000 AS INTEGER)) FROM Track u WHERE u.AlbumId = t.AlbumId)',
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];
