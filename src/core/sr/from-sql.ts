@@ -307,8 +307,17 @@ class Writer {
       }
       if (item.expr.k !== 'column') continue;
       const r = this.analysis.resolve(item.expr);
-      if (r?.kind !== 'table') continue;
-      const text = `${srName(r.table)}.${srName(r.column)}`;
+      let text: string | undefined;
+      if (r?.kind === 'table') text = `${srName(r.table)}.${srName(r.column)}`;
+      // A column an earlier CTE passed through, passed on again (`ranked` reading
+      // `course_counts.teacher_name`, which is `teacher.Name`).
+      else if (r?.kind === 'derived') {
+        const source = r.source.toLowerCase();
+        text = this.passThrough
+          .get((this.qualifiers.get(source) ?? source).toLowerCase())
+          ?.get(r.column.toLowerCase());
+      }
+      if (!text) continue;
       seen.set(text, (seen.get(text) ?? 0) + 1);
       columns.set((item.alias ?? item.expr.name).toLowerCase(), text);
       items.set((item.alias ?? item.expr.name).toLowerCase(), item.expr);

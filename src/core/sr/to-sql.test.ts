@@ -887,6 +887,9 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'SELECT c.FirstName, e.LastName FROM Customer c JOIN Employee e ON c.SupportRepId + 1 = e.EmployeeId',
     // The longest tracks of each album by whole seconds: each row beside its group's MAX.
     'SELECT t.Name FROM Track t WHERE CAST(t.Milliseconds / 1000 AS INTEGER) = (SELECT MAX(CAST(u.Milliseconds / 1000 AS INTEGER)) FROM Track u WHERE u.AlbumId = t.AlbumId)',
+    // The total of a grouping's totals; a CTE's renamed column passed on by another.
+    'WITH g AS (SELECT GenreId, SUM(Milliseconds) AS total FROM Track GROUP BY GenreId) SELECT GenreId, ROUND(total * 100.0 / (SELECT SUM(total) FROM g), 3) FROM g',
+    'WITH a AS (SELECT ar.Name AS artist, COUNT(*) AS n FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId GROUP BY ar.ArtistId, ar.Name), r AS (SELECT artist, n, RANK() OVER (ORDER BY n DESC) AS rk FROM a) SELECT artist, n FROM r WHERE rk <= 3 ORDER BY rk, artist',
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];

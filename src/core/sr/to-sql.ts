@@ -886,6 +886,18 @@ class Compiler {
           }
           const item = f.select[0]!.expr;
           const distinct = f.distinct;
+          // `df1.select(total_killed).sum()` where df1 grouped with `sum(death.killed) as
+          // total_killed`: the sum of the groups' totals, over the grouping's rows.
+          if (f.groupBy.length && containsAggregate(item)) {
+            const inner = clone(f);
+            inner.select = [{ expr: item, alias: 'value' }];
+            const out = this.asTable(inner, 'grouped');
+            const value: SqlExpr = { k: 'column', table: 'grouped', name: 'value' };
+            out.select = [
+              { expr: { k: 'function', name: fn, args: [value], distinct: false, star: false } },
+            ];
+            return { kind: 'frame', frame: out };
+          }
           f.distinct = false;
           if (name === 'count' && item.k === 'star') f.select = [{ expr: countStar() }];
           else
@@ -2284,6 +2296,16 @@ function frameHasNestedAggregate(f: Frame): boolean {
 }
 
 /** True when an aggregate call has another aggregate call inside it (invalid in one SELECT). */
+/** True when an expression holds an aggregate call (not counting subqueries). */
+function containsAggregate(e: SqlExpr): boolean {
+  let found = false;
+  walk(e, (x) => {
+    if (isAggregate(x)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 function hasNestedAggregate(e: SqlExpr): boolean {
   let found = false;
   mapAggregates(e, (agg) => {
