@@ -890,6 +890,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     // The total of a grouping's totals; a CTE's renamed column passed on by another.
     'WITH g AS (SELECT GenreId, SUM(Milliseconds) AS total FROM Track GROUP BY GenreId) SELECT GenreId, ROUND(total * 100.0 / (SELECT SUM(total) FROM g), 3) FROM g',
     'WITH a AS (SELECT ar.Name AS artist, COUNT(*) AS n FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId GROUP BY ar.ArtistId, ar.Name), r AS (SELECT artist, n, RANK() OVER (ORDER BY n DESC) AS rk FROM a) SELECT artist, n FROM r WHERE rk <= 3 ORDER BY rk, artist',
+    // A genre's name beside a result passing on the track's name: two columns named Name.
+    'WITH x AS (SELECT t.Name, t.GenreId FROM Track t WHERE t.Milliseconds > 1000000) SELECT g.Name, COUNT(*) FROM x JOIN Genre g ON g.GenreId = x.GenreId GROUP BY g.GenreId, g.Name',
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];

@@ -1668,7 +1668,13 @@ class Compiler {
           (o) => same(o.table, table) && same(o.column, name),
         );
         if (origin) return { k: 'column', table: f!.source!.name, name: origin.name };
-        const fromSource = f?.source?.columns?.find((c) => c.toLowerCase() === name.toLowerCase());
+        // By name, unless that column is known to be another table's (`airlines.Airline`
+        // beside a derived table passing on `flights.Airline`, the airline's id).
+        const other = f?.source?.origins?.get(name.toLowerCase());
+        const fromSource =
+          other && !same(other.table, table)
+            ? undefined
+            : f?.source?.columns?.find((c) => c.toLowerCase() === name.toLowerCase());
         if (fromSource) return { k: 'column', table: f!.source!.name, name: fromSource };
         // A result column of a set operation by its table's name (`union(…).orderby(by =
         // drivers.surname)`): by its output name, the only one SQLite accepts there.
