@@ -905,6 +905,12 @@ describe('sqlToSr (BAM style)', () => {
         'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.id)',
       ),
     ).toEqual(['a correlated subquery']);
+    // Or a copy of the outer query's CTE, tied to the outer row by its columns.
+    expect(
+      lossy(
+        'WITH s AS (SELECT customer_id, SUM(amount) AS total FROM orders GROUP BY customer_id) SELECT a.customer_id FROM s a WHERE a.total = (SELECT MAX(b.total) FROM s b WHERE b.customer_id = a.customer_id)',
+      ),
+    ).toEqual(['a correlated subquery']);
     // Unless it only groups the table: rows compared with an aggregate of their own group.
     const grouped = sqlToSr(
       parseSql(

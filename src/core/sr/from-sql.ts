@@ -2093,6 +2093,23 @@ class Writer {
       refs.map((r) => ((r as TableName).alias ?? (r as TableName).name).toLowerCase()),
     );
     const ownTables = new Set(refs.map((r) => (r as TableName).name.toLowerCase()));
+    // The schema column a name reads: its own, or the one an earlier result passes on (which
+    // SR → SQL reads from that result); undefined for a computed column of a result.
+    const tableColumn = (x: ColumnExpr) => {
+      const r = this.analysis.resolve(x);
+      if (r?.kind === 'table') return r;
+      if (r?.kind !== 'derived') return undefined;
+      const source = r.source.toLowerCase();
+      const text = this.passThrough
+        .get((this.qualifiers.get(source) ?? source).toLowerCase())
+        ?.get(r.column.toLowerCase());
+      const table = text
+        ? this.analysis.tables.find((t) =>
+            text.toLowerCase().startsWith(`${srName(t)}.`.toLowerCase()),
+          )
+        : undefined;
+      return table ? { kind: 'table' as const, table } : undefined;
+    };
     const outerRead = (e: SqlExpr | undefined) => {
       let found: string | undefined;
       if (e)
@@ -2100,6 +2117,10 @@ class Writer {
           if (x.k === 'column' && x.table && !own.has(x.table.toLowerCase())) {
             const r = this.analysis.resolve(x);
             if (r?.kind === 'table') found = r.table;
+            // A column of an outer CTE or derived table: its table's if it passes one on,
+            // else none to compile back on.
+            else if (r?.kind === 'derived')
+              found = tableColumn(x)?.table ?? `${r.source}.${r.column}`;
           }
           return !found;
         });
@@ -2109,7 +2130,7 @@ class Writer {
       const outer = outerRead(c);
       if (!outer) continue;
       const eq = columnEquality(c);
-      const [x, y] = eq ? eq.map((e) => this.analysis.resolve(e)) : [];
+      const [x, y] = eq ? eq.map((e) => tableColumn(e)) : [];
       if (x?.kind !== 'table' || y?.kind !== 'table') return false;
       const [inner, out] = same(x.table, outer) ? [y, x] : [x, y];
       if (ownTables.has(out.table.toLowerCase()) || !ownTables.has(inner.table.toLowerCase()))
@@ -2144,6 +2165,9 @@ class Writer {
       if (e.k === 'column' && e.table && !own.has(e.table.toLowerCase())) {
         const r = this.analysis.resolve(e);
         if (r?.kind === 'table' && !own.has(r.table.toLowerCase())) correlated = true;
+        // A column of the outer query's CTE or derived table (`b.Country = a.Country`, two
+        // copies of one CTE): as much a correlation.
+        if (r?.kind === 'derived' && !own.has(r.source.toLowerCase())) correlated = true;
       }
     });
     return correlated;

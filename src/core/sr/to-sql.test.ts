@@ -892,6 +892,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'WITH a AS (SELECT ar.Name AS artist, COUNT(*) AS n FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId GROUP BY ar.ArtistId, ar.Name), r AS (SELECT artist, n, RANK() OVER (ORDER BY n DESC) AS rk FROM a) SELECT artist, n FROM r WHERE rk <= 3 ORDER BY rk, artist',
     // A genre's name beside a result passing on the track's name: two columns named Name.
     'WITH x AS (SELECT t.Name, t.GenreId FROM Track t WHERE t.Milliseconds > 1000000) SELECT g.Name, COUNT(*) FROM x JOIN Genre g ON g.GenreId = x.GenreId GROUP BY g.GenreId, g.Name',
+    // A subquery tied to the outer row of an earlier result, by a column that result passes on.
+    "WITH x AS (SELECT InvoiceId, CustomerId FROM Invoice WHERE Total > 15) SELECT x.InvoiceId FROM x WHERE EXISTS (SELECT 1 FROM Customer c WHERE c.CustomerId = x.CustomerId AND c.Country = 'USA')",
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];

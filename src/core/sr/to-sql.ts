@@ -1437,7 +1437,7 @@ class Compiler {
   private valueExpr(e: SrExpr, f: Frame): SqlExpr {
     // A step correlated with the outer row (see `correlated`) is read as it is, not as a table.
     const bound = e.kind === 'name' ? this.env.get(e.name.toLowerCase()) : undefined;
-    const outerRow = bound && this.correlated(bound);
+    const outerRow = bound && this.correlated(bound, f);
     if (outerRow && outerRow !== bound) return { k: 'subquery', query: this.toQuery(outerRow) };
     const frame = this.frameOf(e, f);
     if (frame) return { k: 'subquery', query: this.toQuery(frame) };
@@ -1472,7 +1472,7 @@ class Compiler {
    * EXISTS would hold for every outer row (a count would count every row). The equality need not
    * be on a declared key: schemas without keys correlate the same way.
    */
-  private correlated(frame: Frame): Frame {
+  private correlated(frame: Frame, around?: Frame): Frame {
     if (frame.set || frame.source) return frame;
     // `inner.k = outer.k`: a link to a table the frame reads nowhere else, on one column or
     // several (`a.student_id = r.student_id`, `a.course_id = r.course_id`).
@@ -1504,6 +1504,25 @@ class Compiler {
     if (outer.size === 0) return frame;
     const out = clone(frame);
     out.tables = frame.tables.filter((t) => !outer.has(t));
+    // The outer query reads an earlier result (`FROM (…) AS df2`) that passes the column on:
+    // the outer row's column is that result's (`df2.CustomerId`, not `Invoice.CustomerId`).
+    const source = around?.source;
+    if (source?.origins) {
+      for (const cond of out.filters) {
+        walk(cond, (x) => {
+          if (x.k !== 'column' || !x.table || !outer.has(x.table)) return true;
+          if (around!.tables.some((t) => same(t, x.table!))) return true;
+          const origin = [...source.origins!.values()].find(
+            (o) => same(o.table, x.table!) && same(o.column, x.name),
+          );
+          if (origin) {
+            x.table = source.name;
+            x.name = origin.name;
+          }
+          return true;
+        });
+      }
+    }
     return out;
   }
 
@@ -1611,7 +1630,7 @@ class Compiler {
     const fromSet = f?.set && outputNames(f)?.find((c) => c.toLowerCase() === lower);
     if (fromSet) return { k: 'column', name: fromSet };
     const bound = this.env.get(lower);
-    if (bound) return { k: 'subquery', query: this.toQuery(this.correlated(bound)) };
+    if (bound) return { k: 'subquery', query: this.toQuery(this.correlated(bound, f)) };
     const tables = this.index.columns.get(lower);
     if (tables?.length) {
       const table =
@@ -1824,7 +1843,7 @@ class Compiler {
         (arg.kind === 'name' ? this.env.get(arg.name.toLowerCase()) : undefined) ??
         this.frameOf(arg, f);
       if (!frame) this.fail('exists(...) needs a trajectory result');
-      return { k: 'exists', query: this.toQuery(this.correlated(frame)), not: false };
+      return { k: 'exists', query: this.toQuery(this.correlated(frame, f)), not: false };
     }
     const windowed = this.windowCall(name, args, f);
     if (windowed) return windowed;
