@@ -156,6 +156,23 @@ describe('joinKeysOf', () => {
       'singer_in_concert.concert_ID=concert.concert_ID',
       'concert.Stadium_ID=stadium.Stadium_ID outer',
     ]);
+    // A CTE's column that passes a table's column on stands for it (counts with zeros), on
+    // either side of the LEFT JOIN.
+    const counts =
+      'WITH a AS (SELECT c.Stadium_ID, COUNT(*) AS n FROM concert c JOIN singer_in_concert sc ON sc.concert_ID = c.concert_ID GROUP BY c.Stadium_ID)';
+    expect(
+      keys(
+        `${counts} SELECT s.Name, COALESCE(a.n, 0) FROM stadium s LEFT JOIN a ON a.Stadium_ID = s.Stadium_ID`,
+      ),
+    ).toEqual(['singer_in_concert.concert_ID=concert.concert_ID', kept]);
+    expect(
+      keys(
+        `${counts} SELECT s.Name, a.n FROM a LEFT JOIN stadium s ON a.Stadium_ID = s.Stadium_ID`,
+      ),
+    ).toEqual([
+      'singer_in_concert.concert_ID=concert.concert_ID',
+      'concert.Stadium_ID=stadium.Stadium_ID outer',
+    ]);
   });
 
   it('leaves out a self-join and comparisons with values', () => {

@@ -413,13 +413,49 @@ export function joinKeysOf(analysis: SqlAnalysis): JoinKey[] {
   const keys: JoinKey[] = [];
   const seen = new Set<string>();
   // The ON comparisons of outer joins, with the table whose columns may come out NULL.
-  const nullable = new Map<SqlExpr, { table: string; kind: 'LEFT' | 'RIGHT' }>();
+  const nullable = new Map<
+    SqlExpr,
+    { table: string; alias: string | undefined; kind: 'LEFT' | 'RIGHT' }
+  >();
+  // A CTE's column that passes a schema column on (`WITH agg AS (SELECT AlbumId, COUNT(*) …)`,
+  // `LEFT JOIN agg ON agg.AlbumId = al.AlbumId`): a key on that column, the CTE standing for
+  // its table (`Track.AlbumId`), when the CTE is a grouping or selection of one table.
+  const ctes = new Map(analysis.query.with.map((c) => [c.name.toLowerCase(), c.query]));
+  const aliases = new Map<string, string>();
+  const collect = (b: SqlBody) => {
+    if (b.k === 'set') {
+      collect(b.left);
+      collect(b.right);
+      return;
+    }
+    if (b.k !== 'select') return;
+    for (const r of [b.from, ...b.joins.map((j) => j.ref)])
+      if (r?.k === 'table' && ctes.has(r.name.toLowerCase()))
+        aliases.set((r.alias ?? r.name).toLowerCase(), r.name.toLowerCase());
+  };
+  collect(analysis.query.body);
+  for (const c of analysis.query.with) collect(c.query.body);
+  const throughCte = (r: Resolution | undefined, depth = 0): Resolution | undefined => {
+    if (r?.kind !== 'derived' || depth > 4) return r;
+    const cte = ctes.get(aliases.get(r.source.toLowerCase()) ?? r.source.toLowerCase());
+    const b = cte?.body;
+    if (b?.k !== 'select') return undefined;
+    const item = b.items.find(
+      (i) =>
+        (i.alias ?? (i.expr.k === 'column' ? i.expr.name : '')).toLowerCase() ===
+        r.column.toLowerCase(),
+    );
+    return item?.expr.k === 'column'
+      ? throughCte(analysis.resolve(item.expr), depth + 1)
+      : undefined;
+  };
   const onJoin = (j: Join) => {
     const kind = j.kind;
     if ((kind !== 'LEFT' && kind !== 'RIGHT') || !j.on || j.ref.k !== 'table') return;
     const table = j.ref.name.toLowerCase();
+    const alias = j.ref.alias?.toLowerCase();
     walk(j.on, (e) => {
-      if (e.k === 'binary' && e.op === '=') nullable.set(e, { table, kind });
+      if (e.k === 'binary' && e.op === '=') nullable.set(e, { table, alias, kind });
       return e.k === 'nested' || (e.k === 'binary' && e.op === 'AND');
     });
   };
@@ -428,17 +464,23 @@ export function joinKeysOf(analysis: SqlAnalysis): JoinKey[] {
     (e) => {
       if (e.k !== 'binary' || e.op !== '=' || e.left.k !== 'column' || e.right.k !== 'column')
         return;
-      let a = analysis.resolve(e.left);
-      let b = analysis.resolve(e.right);
+      const [ra, rb] = [analysis.resolve(e.left), analysis.resolve(e.right)];
+      let a = throughCte(ra);
+      let b = throughCte(rb);
       if (a?.kind !== 'table' || b?.kind !== 'table' || a.table === b.table) return;
       const pair = [`${a.table}.${a.column}`, `${b.table}.${b.column}`].sort().join(' = ');
       if (seen.has(pair)) return;
       seen.add(pair);
       const on = nullable.get(e);
-      const outer =
-        on && [a.table, b.table].some((t) => t.toLowerCase() === on.table) ? on : undefined;
+      // The side the outer join's table is: a schema table by name, a CTE by its name or alias.
+      const isJoined = (r: Resolution | undefined) =>
+        !!on &&
+        (r?.kind === 'table'
+          ? r.table.toLowerCase() === on.table
+          : r?.kind === 'derived' && [on.table, on.alias].includes(r.source.toLowerCase()));
+      const outer = on && (isJoined(ra) || isJoined(rb)) ? on : undefined;
       // LEFT JOIN t keeps the other side's rows; RIGHT JOIN t keeps t's.
-      const keeps = outer && (outer.kind === 'LEFT') !== (a.table.toLowerCase() === outer.table);
+      const keeps = outer && (outer.kind === 'LEFT') !== isJoined(ra);
       if (outer && !keeps) [a, b] = [b, a];
       keys.push({
         fromTable: a.table,

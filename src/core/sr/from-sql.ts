@@ -202,6 +202,8 @@ class Writer {
   approximations: string[] = [];
   lossy: string[] = [];
   rejoin: string[] = [];
+  /** Set while a CTE that is LEFT JOINed later is written: its grouping ends in a select. */
+  finishGroups = false;
   /** The query's outer SELECT (none for UNION/INTERSECT/EXCEPT). */
   outer: SqlSelect | undefined;
   /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
@@ -332,12 +334,29 @@ class Writer {
 
   /** Writes the steps of a query; returns the SR expression (or variable) of its result. */
   query(q: SqlQuery, target: string | undefined): string {
+    // CTEs on either side of a LEFT JOIN (`FROM stadium s LEFT JOIN appearances a …`).
+    const outerJoined = new Set<string>();
+    const names = new Set(q.with.map((c) => c.name.toLowerCase()));
+    const cteName = (r: TableRef | undefined) =>
+      r?.k === 'table' && names.has(r.name.toLowerCase()) ? r.name.toLowerCase() : undefined;
+    for (const b of [q.body, ...q.with.map((c) => c.query.body)]) {
+      if (b.k !== 'select') continue;
+      for (const j of b.joins) {
+        if (j.kind !== 'LEFT') continue;
+        for (const name of [cteName(j.ref), cteName(b.from)]) if (name) outerJoined.add(name);
+      }
+    }
     for (const cte of q.with) {
       // BAM names intermediate results dfN and keeps the aliases later steps refer to.
       this.recordPassThrough(cte.name, cte.query);
       const saved = this.keepAliases;
       this.keepAliases = true;
+      // A grouping LEFT JOINed later is a result of its own (`df2 = df1.select(k, n)`), so
+      // that the fast preset can join it again as the SQL did (see `outerToSource` in
+      // to-sql.ts); otherwise the table beside it would join inside the grouping.
+      this.finishGroups = outerJoined.has(cte.name.toLowerCase());
       const value = this.query(cte.query, undefined);
+      this.finishGroups = false;
       this.keepAliases = saved;
       this.countIsCalled(cte.name);
       const v = this.nextDf();
@@ -456,6 +475,8 @@ class Writer {
   }
 
   private select(s: SqlSelect, q: SqlQuery | undefined, _target: string | undefined): string {
+    const finishGroup = this.finishGroups;
+    this.finishGroups = false;
     const savedAliases = this.aliases;
     const savedQualifiers = this.qualifiers;
     this.qualifiers = new Map(savedQualifiers);
@@ -708,6 +729,7 @@ class Writer {
         groupedOrder = true;
       } else if (
         this.keepAliases &&
+        !finishGroup &&
         !s.having &&
         !s.distinct &&
         !q?.orderBy.length &&

@@ -898,6 +898,23 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];
 
+  it('gives the same result for a LEFT JOIN to a grouped CTE with the SQL’s own keys (counts with zeros)', async () => {
+    const SQL = await initSqlJs();
+    const chinook = new SQL.Database(readFileSync(CHINOOK));
+    const chinookSchema = schemaFromSqlite(chinook, 'chinook');
+    const run = (sql: string) => chinook.exec(sql)[0]?.values ?? [];
+    const left = [
+      'WITH agg AS (SELECT AlbumId, COUNT(*) AS n FROM Track WHERE Milliseconds > 400000 GROUP BY AlbumId) SELECT al.Title, COALESCE(agg.n, 0) AS n FROM Album al LEFT JOIN agg ON agg.AlbumId = al.AlbumId',
+      "WITH sales AS (SELECT i.CustomerId, SUM(i.Total) AS spent FROM Invoice i WHERE i.BillingCountry = 'USA' GROUP BY i.CustomerId) SELECT c.LastName, COALESCE(s.spent, 0) FROM Customer c LEFT JOIN sales s ON s.CustomerId = c.CustomerId ORDER BY c.CustomerId",
+    ];
+    for (const q of left) {
+      const alone = roundtrip(q, chinookSchema, run);
+      expect(alone.match).toBe(false);
+      expect(roundtrip(q, chinookSchema, run, { keepJoins: true }).match).toBe(true);
+    }
+    chinook.close();
+  });
+
   it('gives the same result for each query', async () => {
     const SQL = await initSqlJs();
     const chinook = new SQL.Database(readFileSync(CHINOOK));

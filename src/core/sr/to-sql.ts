@@ -1997,6 +1997,7 @@ class Compiler {
           select.joins.push(j);
         }
       }
+      this.outerToSource(select, frame.source);
     } else if (tables.length > 0) {
       const all = frame === this.result ? [...tables, ...this.rejoined(tables)] : tables;
       const tree = joinTree(
@@ -2135,6 +2136,45 @@ class Compiler {
       }
     }
     return out;
+  }
+
+  /**
+   * One table read beside an earlier result, joined to it on a key the SQL joined by a LEFT
+   * JOIN (`FROM Album al LEFT JOIN agg ON agg.AlbumId = al.AlbumId`, agg passing on
+   * `Track.AlbumId`): a LEFT JOIN again, from the side whose rows it kept (the table, with
+   * the result's columns NULL where it has no row: counts of zero under COALESCE).
+   */
+  private outerToSource(select: SqlSelect, source: NonNullable<Frame['source']>): void {
+    const [j] = select.joins;
+    if (select.joins.length !== 1 || j?.kind !== 'INNER' || j.ref.k !== 'table' || !j.on) return;
+    const t = j.ref.name;
+    const on = j.on;
+    if (on.k !== 'binary' || on.op !== '=' || on.left.k !== 'column' || on.right.k !== 'column')
+      return;
+    const [mine, theirs] = same(on.left.table ?? '', source.name)
+      ? [on.left, on.right]
+      : [on.right, on.left];
+    if (!same(mine.table ?? '', source.name) || !same(theirs.table ?? '', t)) return;
+    const origin = source.origins?.get(mine.name.toLowerCase());
+    if (!origin) return;
+    const key = this.joinHints.preferred.find(
+      (k) =>
+        k.outer &&
+        ((same(k.fromTable, t) &&
+          same(k.fromColumn, theirs.name) &&
+          same(k.toTable, origin.table) &&
+          same(k.toColumn, origin.column)) ||
+          (same(k.toTable, t) &&
+            same(k.toColumn, theirs.name) &&
+            same(k.fromTable, origin.table) &&
+            same(k.fromColumn, origin.column))),
+    );
+    if (!key) return;
+    if (same(key.fromTable, t)) {
+      // The table's rows are kept: it comes first, the result joined to it.
+      select.joins = [{ kind: 'LEFT', ref: select.from!, on }];
+      select.from = j.ref;
+    } else select.joins = [{ ...j, kind: 'LEFT' }];
   }
 
   /** The joins that reach schema table `t` from a derived table, through a column it passes on. */
