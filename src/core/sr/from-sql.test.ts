@@ -912,46 +912,38 @@ describe('sqlToSr (BAM style)', () => {
       ),
     ).toEqual(['a correlated subquery']);
     // Unless it only groups the table: rows compared with an aggregate of their own group.
-    const grouped = sqlToSr(
-      parseSql(
+    const lossless = (sql: string) => {
+      const r = sqlToSr(parseSql(sql), schema);
+      expect(r.lossy).toEqual([]);
+      return r.sr.split('\n');
+    };
+    expect(
+      lossless(
         'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.customer_id)',
       ),
-      schema,
-    );
-    expect(grouped.lossy).toEqual([]);
-    expect(grouped.sr).toBe(
-      [
-        'df1 = df.groupby(orders.customer_id).agg(avg(orders.amount) as avg_amount)',
-        "df2 = df1.where(element = orders.amount, filter = '> avg_amount')",
-        'res = df2.select(orders.id)',
-      ].join('\n'),
-    );
+    ).toEqual([
+      'df1 = df.groupby(orders.customer_id).agg(avg(orders.amount) as avg_amount)',
+      "df2 = df1.where(element = orders.amount, filter = '> avg_amount')",
+      'res = df2.select(orders.id)',
+    ]);
     // Also when the subquery counts only some rows of the group: they are filtered before it.
-    const some = sqlToSr(
-      parseSql(
+    expect(
+      lossless(
         'SELECT id FROM orders o WHERE amount = (SELECT MAX(u.amount) FROM orders u WHERE u.customer_id = o.customer_id AND u.amount < 1000)',
-      ),
-      schema,
-    );
-    expect(some.lossy).toEqual([]);
-    expect(some.sr.split('\n')[0]).toBe(
+      )[0],
+    ).toBe(
       "df1 = df.where(element = orders.amount, filter = '< 1000').groupby(orders.customer_id).agg(max(orders.amount) as max_amount)",
     );
     // Or compares an expression of the row's columns (a number stored as text, cast).
-    const cast = sqlToSr(
-      parseSql(
+    expect(
+      lossless(
         'SELECT id FROM orders o WHERE CAST(o.amount AS INTEGER) = (SELECT MAX(CAST(u.amount AS INTEGER)) FROM orders u WHERE u.customer_id = o.customer_id)',
       ),
-      schema,
-    );
-    expect(cast.lossy).toEqual([]);
-    expect(cast.sr).toBe(
-      [
-        'df1 = df.groupby(orders.customer_id).agg(max(cast(orders.amount, integer)) as max_amount)',
-        'df2 = df1.where(element = cast(orders.amount, integer), filter = max_amount)',
-        'res = df2.select(orders.id)',
-      ].join('\n'),
-    );
+    ).toEqual([
+      'df1 = df.groupby(orders.customer_id).agg(max(cast(orders.amount, integer)) as max_amount)',
+      'df2 = df1.where(element = cast(orders.amount, integer), filter = max_amount)',
+      'res = df2.select(orders.id)',
+    ]);
     // A join on two columns: SR says no key; the fast preset restores the SQL's own.
     expect(
       sqlToSr(
