@@ -455,7 +455,20 @@ class Writer {
           this.lose(`a condition in the ON of the LEFT JOIN with ${refName(j.ref)}`);
         return j;
       }
-      const moves = (c: SqlExpr) => readsOneRow(c) || filtersOneTable(c) || notKey(c);
+      // `JOIN youngest y ON y.Sex = s.Sex AND s.Age = y.min_age`: a column a CTE computes (an
+      // aggregate) is no key; equal to a row's column it compares the row with its group's
+      // result, a filter (`where(element = Student.Age, filter = min_age)`).
+      const computed = (c: SqlExpr) =>
+        (columnEquality(c) ?? []).some((x) => {
+          const r = this.analysis.resolve(x);
+          if (r?.kind !== 'derived') return false;
+          const source = r.source.toLowerCase();
+          const name = (this.qualifiers.get(source) ?? source).toLowerCase();
+          const through = this.cteQueries.has(name) ? this.passThrough.get(name) : undefined;
+          return through !== undefined && !through.has(r.column.toLowerCase());
+        });
+      const moves = (c: SqlExpr) =>
+        readsOneRow(c) || filtersOneTable(c) || notKey(c) || computed(c);
       if (!parts.some(moves)) return j;
       moved.push(...parts.filter(moves));
       const keep = parts.filter((c) => !moves(c));

@@ -894,6 +894,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'WITH x AS (SELECT t.Name, t.GenreId FROM Track t WHERE t.Milliseconds > 1000000) SELECT g.Name, COUNT(*) FROM x JOIN Genre g ON g.GenreId = x.GenreId GROUP BY g.GenreId, g.Name',
     // A subquery tied to the outer row of an earlier result, by a column that result passes on.
     "WITH x AS (SELECT InvoiceId, CustomerId FROM Invoice WHERE Total > 15) SELECT x.InvoiceId FROM x WHERE EXISTS (SELECT 1 FROM Customer c WHERE c.CustomerId = x.CustomerId AND c.Country = 'USA')",
+    // The best per group by a CTE joined on its key and its aggregate (ties kept).
+    'WITH longest AS (SELECT AlbumId, MAX(Milliseconds) AS ms FROM Track GROUP BY AlbumId) SELECT t.Name FROM Track t JOIN longest l ON l.AlbumId = t.AlbumId AND t.Milliseconds = l.ms',
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];
