@@ -22,8 +22,8 @@ describe('npm run bench:roundtrip-synthetic -- --queries final (fast preset’s 
     expect(report.keptAsWritten).toBeGreaterThan(0);
     expect(report.compiled).toBeGreaterThanOrEqual(report.keptAsWritten);
     expect(report.executionMatch).toBeLessThanOrEqual(report.compiled);
-    // Measured 23 (21 before a LEFT JOIN to a grouped CTE came back with the SQL's keys, 23
-    // before subqueries tied to an earlier result's computed columns were reported as
+    // Measured 22 (23 before a join on a column a CTE computes was reported as lost, 21 before
+    // a LEFT JOIN to a grouped CTE came back with the SQL's keys, 23 before subqueries tied to an earlier result's computed columns were reported as
     // correlated, 24 before a MIN subquery tied to the outer row, each
     // legislator's first term, stopped reading as the one first term of all: such initial SQL
     // is now reported as lost and stage 5 writes nothing for it; 25 before text columns read as dates held
@@ -31,7 +31,7 @@ describe('npm run bench:roundtrip-synthetic -- --queries final (fast preset’s 
     // 'contains'`, 19 before keyless schemas joined on shared identifier columns, 17 before
     // aggregates of an earlier grouping's aggregates read its columns; see README): fewer
     // means stage 5 got worse at what the models write.
-    expect(report.executionMatch).toBeGreaterThanOrEqual(23);
+    expect(report.executionMatch).toBeGreaterThanOrEqual(22);
     // A recursive CTE cycles forever on made-up rows; it used to hang the bench.
     expect(r.stderr).toContain('gold: time limit (3000 ms) passed');
   }, 120_000);

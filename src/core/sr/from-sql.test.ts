@@ -911,6 +911,12 @@ describe('sqlToSr (BAM style)', () => {
         'WITH s AS (SELECT customer_id, SUM(amount) AS total FROM orders GROUP BY customer_id) SELECT a.customer_id FROM s a WHERE a.total = (SELECT MAX(b.total) FROM s b WHERE b.customer_id = a.customer_id)',
       ),
     ).toEqual(['a correlated subquery']);
+    // A join on a key a CTE computes: SR → SQL would join on the table's own key.
+    expect(
+      lossy(
+        'WITH d AS (SELECT customer_id + 0 AS cid, COUNT(*) AS n FROM orders GROUP BY customer_id + 0) SELECT c.name, d.n FROM customers c JOIN d ON c.id = d.cid',
+      ),
+    ).toEqual(['a join with d on a column it computes (cid)']);
     // Unless it only groups the table: rows compared with an aggregate of their own group.
     const lossless = (sql: string) => {
       const r = sqlToSr(parseSql(sql), schema);

@@ -465,7 +465,17 @@ class Writer {
           const source = r.source.toLowerCase();
           const name = (this.qualifiers.get(source) ?? source).toLowerCase();
           const through = this.cteQueries.has(name) ? this.passThrough.get(name) : undefined;
-          return through !== undefined && !through.has(r.column.toLowerCase());
+          if (through === undefined || through.has(r.column.toLowerCase())) return false;
+          // A key the CTE computes (`TRIM(f.SourceAirport) AS airport_code`) is no aggregate
+          // to compare rows with, and SR → SQL would join on the table's own key instead.
+          const body = this.cteQueries.get(name)?.body;
+          const item =
+            body?.k === 'select'
+              ? body.items.find((i) => i.alias?.toLowerCase() === r.column.toLowerCase())
+              : undefined;
+          if (item && !isAggregate(unnest(item.expr)))
+            this.lose(`a join with ${name} on a column it computes (${r.column})`);
+          return true;
         });
       const moves = (c: SqlExpr) =>
         readsOneRow(c) || filtersOneTable(c) || notKey(c) || computed(c);
