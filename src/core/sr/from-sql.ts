@@ -619,6 +619,11 @@ class Writer {
       cur = v;
     } else if (start?.k === 'table' && isCte(start)) {
       cur = this.ctes.get(start.name.toLowerCase())!;
+      // `FROM a JOIN m ON m.k = a.k AND a.x = m.max_x` where m groups a by k: the rows of a,
+      // each beside its group's result, are the grouping's (`df2.where(element = …, filter
+      // = max_x)`), as for a table and its own grouping (see `groupCorrelated`).
+      const grouping = this.groupingOf(s, start);
+      if (grouping) cur = grouping;
     }
     // SR names columns by table, so copies of one table (a self-join, or one table in two
     // roles: eye and hair colour) read as one, and which key each copy joined on is lost.
@@ -1410,6 +1415,38 @@ class Writer {
         own.push(...inner.filter((w) => !outer.has(this.resolvedText(w)!)));
       }
       return { cond, by: col, desc: name === 'max', own };
+    }
+    return undefined;
+  }
+
+  /**
+   * The SR variable of a CTE joined to `start`, another CTE, that groups `start`'s rows by the
+   * columns the join equates (`m AS (SELECT k, MAX(x) AS max_x FROM a GROUP BY k)`, `a JOIN m
+   * ON m.k = a.k`); undefined unless every condition of that join is such an equality.
+   */
+  private groupingOf(s: SqlSelect, start: TableName): string | undefined {
+    const own = (start.alias ?? start.name).toLowerCase();
+    for (const j of s.joins) {
+      if (j.kind !== 'INNER' || j.ref.k !== 'table' || !j.on) continue;
+      const name = j.ref.name.toLowerCase();
+      const body = this.cteQueries.get(name)?.body;
+      if (body?.k !== 'select' || body.from?.k !== 'table' || body.joins.length) continue;
+      if (!same(body.from.name, start.name) || !body.groupBy.length) continue;
+      const keys = new Set(
+        body.groupBy.flatMap((g) => (g.k === 'column' ? [g.name.toLowerCase()] : [])),
+      );
+      const theirs = (j.ref.alias ?? j.ref.name).toLowerCase();
+      const onKeys = conjuncts(j.on).every((c) => {
+        const eq = columnEquality(c);
+        if (!eq) return false;
+        const [a, b] = eq.map((x) => x.table?.toLowerCase());
+        const mine = a === own ? eq[0] : b === own ? eq[1] : undefined;
+        const other = a === theirs ? eq[0] : b === theirs ? eq[1] : undefined;
+        return (
+          !!mine && !!other && same(mine.name, other.name) && keys.has(other.name.toLowerCase())
+        );
+      });
+      if (onKeys) return this.ctes.get(name);
     }
     return undefined;
   }

@@ -896,6 +896,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     "WITH x AS (SELECT InvoiceId, CustomerId FROM Invoice WHERE Total > 15) SELECT x.InvoiceId FROM x WHERE EXISTS (SELECT 1 FROM Customer c WHERE c.CustomerId = x.CustomerId AND c.Country = 'USA')",
     // The best per group by a CTE joined on its key and its aggregate (ties kept).
     'WITH longest AS (SELECT AlbumId, MAX(Milliseconds) AS ms FROM Track GROUP BY AlbumId) SELECT t.Name FROM Track t JOIN longest l ON l.AlbumId = t.AlbumId AND t.Milliseconds = l.ms',
+    // The same over an earlier CTE that filters: its rows, each beside its group's result.
+    'WITH mp3 AS (SELECT Name, GenreId, Milliseconds FROM Track WHERE MediaTypeId = 1), m AS (SELECT GenreId, MAX(Milliseconds) AS longest FROM mp3 GROUP BY GenreId) SELECT mp3.Name, mp3.GenreId FROM mp3 JOIN m ON m.GenreId = mp3.GenreId AND mp3.Milliseconds = m.longest',
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];

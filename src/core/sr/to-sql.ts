@@ -78,6 +78,8 @@ interface Frame {
   parent?: Frame;
   /** The grouping (and the `groupby` arguments) a `groupby` by other keys just replaced. */
   regrouped?: { from: Frame; args: SrArg[] };
+  /** A grouping of the source joined beside its rows on the group keys (see `nestGrouped`). */
+  beside?: { name: string; query: SqlQuery; on: SqlExpr };
 }
 
 const emptyFrame = (): Frame => ({
@@ -755,7 +757,7 @@ class Compiler {
           const rowsVsGroup = this.trial(() =>
             readsRowsBesideGroup(this.condition(trial, args), trial),
           );
-          if (rowsVsGroup) return this.method(this.nestGrouped(f), name, args);
+          if (rowsVsGroup) return this.method(this.nestGrouped(f, true), name, args);
         }
         const having = name === 'having' || f.groupBy.length > 0;
         let cond = this.condition(f, args);
@@ -1108,7 +1110,7 @@ class Compiler {
   }
 
   /** A grouped frame's result (keys, then aggregates under their names) as a derived table. */
-  private nestGrouped(f: Frame): Frame {
+  private nestGrouped(f: Frame, besideRows = false): Frame {
     const names = new Map([...f.named].map(([name, expr]) => [expr, name]));
     const inner = clone(f);
     inner.select = [
@@ -1118,6 +1120,50 @@ class Compiler {
         return alias ? { expr, alias } : { expr };
       }),
     ];
+    // For rows compared with their group's result (`besideRows`), a grouping of an earlier
+    // result alone (`df2 = df1.groupby(country.Continent).agg(max(…) as m)`, then
+    // `df2.where(element = city.Population, filter = m)`): each row of that result beside
+    // its group's, joined on the keys; not rows read again from the schema tables, which
+    // would drop what the result filtered.
+    const source = f.source;
+    const keys = f.groupBy.filter(
+      (k): k is ColumnExpr => k.k === 'column' && same(k.table ?? '', source?.name ?? ''),
+    );
+    if (
+      besideRows &&
+      source &&
+      !f.tables.length &&
+      keys.length &&
+      keys.length === f.groupBy.length
+    ) {
+      const grouped = this.asTable(inner, 'grouped').source!;
+      const out = emptyFrame();
+      out.source = source;
+      out.beside = {
+        name: 'grouped',
+        query: grouped.query,
+        on: keys
+          .map(
+            (k): SqlExpr => ({
+              k: 'binary',
+              op: '=',
+              left: { k: 'column', table: source.name, name: k.name },
+              right: { k: 'column', table: 'grouped', name: k.name },
+            }),
+          )
+          .reduce((l, r) => ({ k: 'binary', op: 'AND', left: l, right: r })),
+      };
+      const outputs = outputNames(inner) ?? [];
+      inner.select.forEach((item, i) => {
+        if (item.alias && outputs[i])
+          out.named.set(item.alias.toLowerCase(), {
+            k: 'column',
+            table: 'grouped',
+            name: outputs[i]!,
+          });
+      });
+      return out;
+    }
     return this.asTable(inner, 'grouped');
   }
 
@@ -1998,6 +2044,12 @@ class Compiler {
         }
       }
       this.outerToSource(select, frame.source);
+      if (frame.beside)
+        select.joins.unshift({
+          kind: 'INNER',
+          ref: { k: 'derived', query: frame.beside.query, alias: frame.beside.name },
+          on: frame.beside.on,
+        });
     } else if (tables.length > 0) {
       const all = frame === this.result ? [...tables, ...this.rejoined(tables)] : tables;
       const tree = joinTree(
