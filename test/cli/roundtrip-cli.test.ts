@@ -162,13 +162,13 @@ describe('share roundtrip (CLI)', () => {
 
   // GPT-4o's analyst SQL on the same databases: CTEs LEFT JOINed back (counts with zeros), the
   // top row per group by a CTE, averages in CTEs. Alone SR says no LEFT JOIN; with the keys,
-  // left are groupings over an earlier CTE compared row by row (reported, not compiled).
-  it('gives the same result for 56 in 100 of the analyst real-rows set alone, 80 with their keys', () => {
+  // left are mostly what SQL → SR reports as lost.
+  it('gives the same result for 65 in 100 of the analyst real-rows set alone, 88 with their keys', () => {
     const [a, k] = realRows('spider-real-rows-analyst.json');
     expect(a!.total).toBe(60);
     expect(k!.total).toBe(60);
-    expect(a!.executionMatch / a!.total).toBeGreaterThanOrEqual(0.56);
-    expect(k!.executionMatch / k!.total).toBeGreaterThanOrEqual(0.8);
+    expect(a!.executionMatch / a!.total).toBeGreaterThanOrEqual(0.65);
+    expect(k!.executionMatch / k!.total).toBeGreaterThanOrEqual(0.88);
   }, 120_000);
 
   // The same on the real Chinook database (Spider's chinook_1 schema is its schema), written

@@ -1136,11 +1136,13 @@ class Compiler {
       keys.length &&
       keys.length === f.groupBy.length
     ) {
-      const grouped = this.asTable(inner, 'grouped').source!;
+      // (The earlier result may itself be a grouping read as `grouped`.)
+      const name = same(source.name, 'grouped') ? 'regrouped' : 'grouped';
+      const grouped = this.asTable(inner, name).source!;
       const out = emptyFrame();
       out.source = source;
       out.beside = {
-        name: 'grouped',
+        name,
         query: grouped.query,
         on: keys
           .map(
@@ -1148,7 +1150,7 @@ class Compiler {
               k: 'binary',
               op: '=',
               left: { k: 'column', table: source.name, name: k.name },
-              right: { k: 'column', table: 'grouped', name: k.name },
+              right: { k: 'column', table: name, name: k.name },
             }),
           )
           .reduce((l, r) => ({ k: 'binary', op: 'AND', left: l, right: r })),
@@ -1158,7 +1160,7 @@ class Compiler {
         if (item.alias && outputs[i])
           out.named.set(item.alias.toLowerCase(), {
             k: 'column',
-            table: 'grouped',
+            table: name,
             name: outputs[i]!,
           });
       });
