@@ -905,11 +905,11 @@ describe('sqlToSr (BAM style)', () => {
         'SELECT id FROM orders o WHERE amount > (SELECT AVG(amount) FROM orders o2 WHERE o2.customer_id = o.id)',
       ),
     ).toEqual(['a correlated subquery']);
-    // Or a copy of the outer query's CTE, tied to the outer row by its columns.
+    // Or a copy of the outer query's CTE, tied to the outer row other than by equal columns.
+    const spend =
+      'WITH s AS (SELECT customer_id, SUM(amount) AS total FROM orders GROUP BY customer_id) SELECT a.customer_id FROM s a WHERE a.total';
     expect(
-      lossy(
-        'WITH s AS (SELECT customer_id, SUM(amount) AS total FROM orders GROUP BY customer_id) SELECT a.customer_id FROM s a WHERE a.total = (SELECT MAX(b.total) FROM s b WHERE b.customer_id = a.customer_id)',
-      ),
+      lossy(`${spend} > (SELECT AVG(b.total) FROM s b WHERE b.customer_id <> a.customer_id)`),
     ).toEqual(['a correlated subquery']);
     // A join on a key a CTE computes: SR → SQL would join on the table's own key.
     expect(
@@ -940,6 +940,15 @@ describe('sqlToSr (BAM style)', () => {
     ).toBe(
       "df1 = df.where(element = orders.amount, filter = '< 1000').groupby(orders.customer_id).agg(max(orders.amount) as max_amount)",
     );
+    // Also over the rows of a CTE: a grouping of that result (each customer beside the best).
+    expect(
+      lossless(
+        `${spend} = (SELECT MAX(b.total) FROM s b WHERE b.customer_id = a.customer_id)`,
+      ).slice(1, 3),
+    ).toEqual([
+      'df2 = df1.groupby(orders.customer_id).agg(max(total) as max_total)',
+      'df3 = df2.where(element = total, filter = max_total)',
+    ]);
     // Or compares an expression of the row's columns (a number stored as text, cast).
     expect(
       lossless(

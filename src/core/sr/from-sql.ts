@@ -663,10 +663,15 @@ class Writer {
     ];
     // Rows compared with an aggregate of their own group (the same table, correlated on its
     // columns): a grouping first, then each row beside its group's result.
-    if (cur === 'df') {
-      for (const g of conds.flatMap((c) => this.groupCorrelated(s, c) ?? [])) {
+    // Likewise for the rows of a CTE the query reads (`FROM spend a WHERE a.total = (SELECT
+    // MAX(b.total) FROM spend b WHERE b.Country = a.Country)`): a grouping of that result.
+    const fromCte = start?.k === 'table' && isCte(start) && s.from === start ? start : undefined;
+    if (cur === 'df' || (fromCte && cur === this.ctes.get(fromCte.name.toLowerCase()))) {
+      const base = cur;
+      const groupings = conds.flatMap((c) => this.groupCorrelated(s, c) ?? []);
+      for (const g of groupings.filter((x) => base === 'df' || same(x.table, fromCte!.name))) {
         const grouped = this.nextDf();
-        const rows = ['df', ...g.filters].join('.');
+        const rows = [base, ...g.filters].join('.');
         this.emit(`${grouped} = ${rows}.groupby(${g.keys.join(', ')}).agg(${g.agg} as ${g.name})`);
         const v = this.nextDf();
         const filter = g.op === '=' ? g.name : `'${g.op} ${g.name}'`;
@@ -1259,6 +1264,7 @@ class Writer {
         name: string;
         element: string;
         op: string;
+        table: string;
       }
     | undefined {
     const c = unnest(cond);
@@ -1342,7 +1348,7 @@ class Writer {
       });
     }
     const name = srName(`${agg.name.toLowerCase()}_${column}`);
-    return { cond, keys, filters, agg: text, name, element: this.expr(element), op };
+    return { cond, keys, filters, agg: text, name, element: this.expr(element), op, table };
   }
 
   /**

@@ -900,6 +900,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'WITH mp3 AS (SELECT Name, GenreId, Milliseconds FROM Track WHERE MediaTypeId = 1), m AS (SELECT GenreId, MAX(Milliseconds) AS longest FROM mp3 GROUP BY GenreId) SELECT mp3.Name, mp3.GenreId FROM mp3 JOIN m ON m.GenreId = mp3.GenreId AND mp3.Milliseconds = m.longest',
     // And over an earlier CTE that is itself a grouping: customers above their country's mean.
     'WITH cs AS (SELECT c.CustomerId, c.Country, SUM(i.Total) AS spend FROM Customer c JOIN Invoice i ON i.CustomerId = c.CustomerId GROUP BY c.CustomerId, c.Country), ca AS (SELECT Country, AVG(spend) AS avg_spend FROM cs GROUP BY Country) SELECT cs.CustomerId FROM cs JOIN ca ON ca.Country = cs.Country WHERE cs.spend > ca.avg_spend',
+    // The best customer per country by a subquery over a copy of the same CTE.
+    'WITH cs AS (SELECT c.CustomerId, c.Country, SUM(i.Total) AS spend FROM Customer c JOIN Invoice i ON i.CustomerId = c.CustomerId GROUP BY c.CustomerId, c.Country) SELECT a.CustomerId FROM cs a WHERE a.spend = (SELECT MAX(b.spend) FROM cs b WHERE b.Country = a.Country)',
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
   ];
