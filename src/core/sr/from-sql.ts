@@ -313,12 +313,8 @@ class Writer {
       if (r?.kind === 'table') text = `${srName(r.table)}.${srName(r.column)}`;
       // A column an earlier CTE passed through, passed on again (`ranked` reading
       // `course_counts.teacher_name`, which is `teacher.Name`).
-      else if (r?.kind === 'derived') {
-        const source = r.source.toLowerCase();
-        text = this.passThrough
-          .get((this.qualifiers.get(source) ?? source).toLowerCase())
-          ?.get(r.column.toLowerCase());
-      }
+      else if (r?.kind === 'derived')
+        text = this.passedThrough(r.source)?.get(r.column.toLowerCase());
       if (!text) continue;
       seen.set(text, (seen.get(text) ?? 0) + 1);
       columns.set((item.alias ?? item.expr.name).toLowerCase(), text);
@@ -330,6 +326,12 @@ class Writer {
       else this.passedItems.add(items.get(key)!);
     }
     this.passThrough.set(name.toLowerCase(), columns);
+  }
+
+  /** The columns the earlier result a query calls `source` (alias or name) passes through. */
+  private passedThrough(source: string): Map<string, string> | undefined {
+    const name = source.toLowerCase();
+    return this.passThrough.get((this.qualifiers.get(name) ?? name).toLowerCase());
   }
 
   /** Writes the steps of a query; returns the SR expression (or variable) of its result. */
@@ -2187,10 +2189,7 @@ class Writer {
       const r = this.analysis.resolve(x);
       if (r?.kind === 'table') return r;
       if (r?.kind !== 'derived') return undefined;
-      const source = r.source.toLowerCase();
-      const text = this.passThrough
-        .get((this.qualifiers.get(source) ?? source).toLowerCase())
-        ?.get(r.column.toLowerCase());
+      const text = this.passedThrough(r.source)?.get(r.column.toLowerCase());
       const table = text
         ? this.analysis.tables.find((t) =>
             text.toLowerCase().startsWith(`${srName(t)}.`.toLowerCase()),
@@ -2423,8 +2422,7 @@ class Writer {
       const source = r.source.toLowerCase();
       const scalar = this.scalarSources.get(source);
       if (scalar) return this.scalarValue(scalar, r.column);
-      const through = this.passThrough.get((this.qualifiers.get(source) ?? source).toLowerCase());
-      return through?.get(r.column.toLowerCase()) ?? srName(r.column);
+      return this.passedThrough(source)?.get(r.column.toLowerCase()) ?? srName(r.column);
     }
     // Unresolved: a double-quoted word SQLite reads as a string, or a misspelt name.
     if (c.quote === '"' && !c.table) return srString(c.name);

@@ -890,7 +890,7 @@ class Compiler {
           const distinct = f.distinct;
           // `df1.select(total_killed).sum()` where df1 grouped with `sum(death.killed) as
           // total_killed`: the sum of the groups' totals, over the grouping's rows.
-          if (f.groupBy.length && containsAggregate(item)) {
+          if (f.groupBy.length && hasAggregate(item)) {
             const inner = clone(f);
             inner.select = [{ expr: item, alias: 'value' }];
             const out = this.asTable(inner, 'grouped');
@@ -2415,16 +2415,6 @@ function frameHasNestedAggregate(f: Frame): boolean {
 }
 
 /** True when an aggregate call has another aggregate call inside it (invalid in one SELECT). */
-/** True when an expression holds an aggregate call (not counting subqueries). */
-function containsAggregate(e: SqlExpr): boolean {
-  let found = false;
-  walk(e, (x) => {
-    if (isAggregate(x)) found = true;
-    return !found;
-  });
-  return found;
-}
-
 function hasNestedAggregate(e: SqlExpr): boolean {
   let found = false;
   mapAggregates(e, (agg) => {
