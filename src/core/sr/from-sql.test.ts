@@ -711,14 +711,61 @@ describe('sqlToSr (BAM style)', () => {
     );
     expect(correlated.approximations).toContain('a correlated subquery');
     // Compiled back, the subquery would not be correlated (SR names both copies of orders
-    // alike): a loss, unlike a LEFT JOIN, which comes back from the SQL's own join keys.
+    // alike): a loss, unlike a LEFT JOIN SR cannot say, which comes back from the SQL's keys.
     expect(correlated.lossy).toEqual(['a correlated subquery']);
     const left = sqlToSr(
-      parseSql('SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id'),
+      parseSql(
+        'SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.customer_id > 0',
+      ),
       schema,
     );
-    expect(left.approximations).toEqual(['LEFT JOIN (written as a plain join)']);
-    expect(left.lossy).toEqual([]);
+    expect(left.approximations).toContain('LEFT JOIN (written as a plain join)');
+  });
+
+  it('says a LEFT JOIN as a leftjoin step: of a table, of an earlier result, joined to one', () => {
+    const said = (sql: string) => {
+      const r = sqlToSr(parseSql(sql), schema);
+      expect(r.approximations).toEqual([]);
+      expect(r.lossy).toEqual([]);
+      return r.sr;
+    };
+    expect(
+      said(
+        'SELECT c.name, COUNT(o.id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id',
+      ),
+    ).toBe(
+      [
+        'df1 = df.leftjoin(orders, on = customers.id = orders.customer_id)',
+        'df2 = df1.groupby(customers.id).agg(count(orders.id))',
+        'res = df2.select(customers.name, count(orders.id))',
+      ].join('\n'),
+    );
+    // The earlier result is read from then on; the column it is joined by is the one it passes on.
+    expect(
+      said(
+        "WITH t AS (SELECT customer_id, SUM(amount) AS spent FROM orders GROUP BY customer_id) SELECT c.name, COALESCE(t.spent, 0) FROM customers c LEFT JOIN t ON t.customer_id = c.id WHERE c.city = 'Oslo'",
+      ),
+    ).toBe(
+      [
+        'df1 = df.groupby(orders.customer_id).agg(sum(orders.amount))',
+        'df2 = df1.select(orders.customer_id, sum(orders.amount) as spent)',
+        'df3 = df.leftjoin(df2, on = customers.id = orders.customer_id)',
+        "df4 = df3.where(element = customers.city, filter = 'Oslo')",
+        'res = df4.select(customers.name, coalesce(spent, 0))',
+      ].join('\n'),
+    );
+    expect(
+      said(
+        'SELECT t.id, o.amount FROM (SELECT id FROM customers WHERE city = 1) t LEFT JOIN orders o ON o.customer_id = t.id',
+      ),
+    ).toBe(
+      [
+        'df1 = df.where(element = customers.city, filter = 1)',
+        'tmp_res1 = df1.select(customers.id)',
+        'df2 = tmp_res1.leftjoin(orders, on = customers.id = orders.customer_id)',
+        'res = df2.select(customers.id, orders.amount)',
+      ].join('\n'),
+    );
   });
 
   it('spells BETWEEN as BAM does: lower case around quoted dates, capitals around words and numbers', () => {

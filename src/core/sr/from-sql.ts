@@ -328,6 +328,43 @@ class Writer {
     this.passThrough.set(name.toLowerCase(), columns);
   }
 
+  /**
+   * A LEFT JOIN as SR says it, `leftjoin(Dogs, on = Owners.owner_id = Dogs.owner_id)`: the
+   * table joined, its rows optional, on one equality with a column of the rest. The earlier
+   * result the query starts from (`start`, written as `startVar`) may be on either side, by a
+   * column it passes on (`leftjoin(df2, on = Owners.owner_id = Dogs.owner_id)`). Undefined
+   * for anything else (more in the ON, copies of a table, another CTE, a computed key).
+   */
+  private leftJoinStep(
+    s: SqlSelect,
+    j: SqlSelect['joins'][number],
+    start: TableRef | undefined,
+    startVar: string,
+  ): string | undefined {
+    const pair = j.on && conjuncts(j.on).length === 1 ? columnEquality(j.on) : undefined;
+    if (!pair || this.namingCopies.has(s)) return undefined;
+    const refs = [s.from, ...s.joins.map((x) => x.ref)];
+    const refOf = (c: ColumnExpr) =>
+      refs.find((r) => r && c.table && same(r.alias ?? (r.k === 'table' ? r.name : ''), c.table));
+    const isTable = (r: TableRef | undefined): r is TableRef & { k: 'table' } =>
+      r?.k === 'table' && !this.ctes.has(r.name.toLowerCase());
+    // A column of the earlier result is the schema column it passes on (as its steps name it).
+    const text = (c: ColumnExpr) => {
+      const r = refOf(c);
+      const name = r?.alias ?? (r?.k === 'table' ? r.name : '');
+      if (r && r === start) return this.passedThrough(name)?.get(c.name.toLowerCase());
+      return isTable(r) ? this.expr(c) : undefined;
+    };
+    const [mine, theirs] = refOf(pair[0]) === j.ref ? pair : [pair[1], pair[0]];
+    if (refOf(mine) !== j.ref || refOf(theirs) === j.ref) return undefined;
+    const table = isTable(j.ref)
+      ? this.schema.tables.find((t) => same(t.name, (j.ref as { name: string }).name))
+      : undefined;
+    const joined = j.ref === start ? startVar : table && srName(table.name);
+    const [a, b] = [text(theirs), text(mine)];
+    return joined && a && b ? `leftjoin(${joined}, on = ${a} = ${b})` : undefined;
+  }
+
   /** The columns the earlier result a query calls `source` (alias or name) passes through. */
   private passedThrough(source: string): Map<string, string> | undefined {
     const name = source.toLowerCase();
@@ -614,7 +651,10 @@ class Writer {
       const v = this.nextTmp();
       const saved = this.keepAliases;
       this.keepAliases = true;
+      // On either side of a LEFT JOIN, its grouping ends in a select, as a CTE's does (see `query`).
+      this.finishGroups = s.joins.some((j) => j.kind === 'LEFT');
       const value = this.query(start.query, v);
+      this.finishGroups = false;
       this.keepAliases = saved;
       this.countIsCalled(start.alias ?? '');
       if (value !== v) this.emit(`${v} = ${value}`);
@@ -640,11 +680,15 @@ class Writer {
     const kept = (r: TableRef) => sources.includes(r) && !values.has(r) && !isCte(r);
     for (const r of this.unlinked(s, kept))
       this.lose(`a join of ${r.name} without a condition (every row with every row)`);
+    const startVar = cur;
+    const leftJoins: { step: string; ofStart: boolean }[] = [];
     for (const j of s.joins) {
       if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref))
         this.lose('a join with a derived table');
-      // A LEFT JOIN comes back from the SQL's own join keys (see deterministicFinalSql).
-      if (j.kind === 'LEFT') this.approximations.push('LEFT JOIN (written as a plain join)');
+      const left = j.kind === 'LEFT' ? this.leftJoinStep(s, j, start, startVar) : undefined;
+      if (left) leftJoins.push({ step: left, ofStart: j.ref === start });
+      // Else it comes back from the SQL's own join keys (see deterministicFinalSql).
+      else if (j.kind === 'LEFT') this.approximations.push('LEFT JOIN (written as a plain join)');
       // `ON a.x = r.x AND a.y = r.y`: SR names no key; the SQL's own keys restore all of them.
       if (j.on && conjuncts(j.on).filter((c) => columnEquality(c)).length > 1)
         this.approximations.push('a join on several columns (SR says no key)');
@@ -681,6 +725,16 @@ class Writer {
         cur = v;
         conds = conds.filter((c) => c !== g.cond);
       }
+    }
+    for (const { step, ofStart } of leftJoins) {
+      // `df.leftjoin(df2, …)`: the earlier result joined to the schema tables, read from then on.
+      if (ofStart && cur !== startVar) {
+        this.approximations.push('LEFT JOIN (written as a plain join)');
+        continue;
+      }
+      const v = this.nextDf();
+      this.emit(`${v} = ${ofStart ? 'df' : cur}.${step}`);
+      cur = v;
     }
     const top = this.topOne(s, q, conds);
     const union = top || s.groupBy.length || s.having ? undefined : this.unionParts(s, q, conds);

@@ -19,7 +19,7 @@ import type { SrArg, SrExpr, SrProgram } from './ast';
 import { SrCompileError } from './errors';
 import { joinTree, outerFirst } from './joins';
 import { parseSr, parseSrExpr } from './parse';
-import { indexSchema, type SchemaIndex } from './schema-names';
+import { indexSchema, type SchemaIndex, unquoteName } from './schema-names';
 
 /** SQL compiled from SR, or why it could not be. */
 export type SrToSqlResult =
@@ -1104,9 +1104,84 @@ class Compiler {
         if (conjoined) out.conjoined = conjoined;
         return { kind: 'frame', frame: out };
       }
+      case 'leftjoin':
+      case 'left_join':
+        return { kind: 'frame', frame: this.leftJoin(f, positional, kw('on')) };
       default:
         this.fail(`the step uses "${name}", which has no SQL counterpart here`);
     }
+  }
+
+  /**
+   * `df1 = df.leftjoin(Dogs, on = Owners.owner_id = Dogs.owner_id)`: Dogs joined by a LEFT JOIN
+   * that keeps every row of the other side (Dogs' columns NULL where none matches). Likewise
+   * an earlier result, `df3 = df.leftjoin(df2, on = Owners.owner_id = Dogs.owner_id)` by a
+   * column it passes on (or `df2.owner_id`), read from then on as `df2` is, and a table joined
+   * to the earlier result a frame reads. The equality
+   * becomes the key the joins take first, a LEFT JOIN from the kept side (see `joinTree` and
+   * `outerToSource`), as the SQL's own LEFT JOIN key does in the fast preset.
+   */
+  private leftJoin(f: Frame, positional: SrExpr[], on: SrExpr | undefined): Frame {
+    const target = positional[0];
+    if (
+      positional.length !== 1 ||
+      target?.kind !== 'name' ||
+      on?.kind !== 'binary' ||
+      OPS[on.op] !== '='
+    )
+      this.fail('a left join names one table or earlier result and one equality of columns');
+    const bound = this.env.get(target.name.toLowerCase());
+    const result = bound ? this.frameOf(target, f) : undefined;
+    if (result && (f.tables.length || f.source || f.filters.length || f.groupBy.length))
+      this.fail('a left join of an earlier result starts from df');
+    const table = bound ? undefined : this.index.tables.get(unquoteName(target.name).toLowerCase());
+    if (!result && !table) this.fail(`${target.name} is neither a table nor an earlier result`);
+    // Each side as the schema column it is or passes on, and whether it is the joined side.
+    const side = (e: SrExpr) => {
+      if (e.kind !== 'member' || e.object.kind !== 'name') return undefined;
+      const owner = unquoteName(e.object.name).toLowerCase();
+      const name = unquoteName(e.name).toLowerCase();
+      for (const frame of [result, f]) {
+        const origin = frame?.source && same(frame.source.name, owner) ? frame : undefined;
+        const through = origin?.source?.origins?.get(name);
+        if (through)
+          return {
+            table: through.table,
+            column: through.column,
+            joined: frame === result,
+            read: false,
+          };
+      }
+      // A schema column: the joined table's, or one an earlier result passes on.
+      const q = this.index.qualified.get(`${owner}.${name}`);
+      if (!q) return undefined;
+      const [t, column] = q;
+      const passes = (frame: Frame | undefined) =>
+        [...(frame?.source?.origins?.values() ?? [])].some(
+          (o) => same(o.table, t) && same(o.column, column),
+        );
+      const joined = table ? same(t, table) : passes(result);
+      return { table: t, column, joined, read: !joined && !passes(f) };
+    };
+    const a = side(on.left);
+    const b = side(on.right);
+    const [kept, joined] = a?.joined ? [b, a] : [a, b];
+    if (!kept || !joined || kept.joined || !joined.joined || same(kept.table, joined.table))
+      this.fail(
+        `the left join with ${target.name} is not on a column of it and one of another table`,
+      );
+    const key: JoinKey = {
+      fromTable: kept.table,
+      fromColumn: kept.column,
+      toTable: joined.table,
+      toColumn: joined.column,
+      outer: true,
+    };
+    this.joinHints = { ...this.joinHints, preferred: [key, ...this.joinHints.preferred] };
+    const out = result ?? f;
+    if (kept.read) this.useTable(out, kept.table);
+    if (table) this.useTable(out, table);
+    return out;
   }
 
   /** A grouped frame's result (keys, then aggregates under their names) as a derived table. */
