@@ -715,7 +715,7 @@ describe('sqlToSr (BAM style)', () => {
     expect(correlated.lossy).toEqual(['a correlated subquery']);
     const left = sqlToSr(
       parseSql(
-        'SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.customer_id > 0',
+        'SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id OR o.id = c.id',
       ),
       schema,
     );
@@ -765,6 +765,14 @@ describe('sqlToSr (BAM style)', () => {
         'df2 = tmp_res1.leftjoin(orders, on = customers.id = orders.customer_id)',
         'res = df2.select(customers.id, orders.amount)',
       ].join('\n'),
+    );
+    // A key inside expressions, conditions beside it: the whole ON.
+    expect(
+      said(
+        "SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id + 1 AND TRIM(o.`Order Date`) = '2020' AND o.id = c.id WHERE o.id IS NULL",
+      ).split('\n')[0],
+    ).toBe(
+      "df1 = df.leftjoin(orders, on = customers.id + 1 = orders.customer_id and trim(orders.`Order Date`) == '2020' and orders.id == customers.id)",
     );
   });
 
@@ -900,7 +908,7 @@ describe('sqlToSr (BAM style)', () => {
     );
   });
 
-  it('writes an inner join’s ON condition other than a key as a filter, and reports one in a LEFT JOIN’s ON as lost', () => {
+  it('writes an inner join’s ON condition other than a key as a filter, and says one in a LEFT JOIN’s ON there', () => {
     expect(
       sr('SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id AND o.amount > 10'),
     ).toBe(
@@ -912,7 +920,10 @@ describe('sqlToSr (BAM style)', () => {
       ),
       schema,
     );
-    expect(left.lossy).toEqual(['a condition in the ON of the LEFT JOIN with orders']);
+    expect(left.lossy).toEqual([]);
+    expect(left.sr.split('\n')[0]).toBe(
+      'df1 = df.leftjoin(orders, on = customers.id = orders.customer_id and orders.amount > 10)',
+    );
     // A condition of both tables other than two columns made equal filters pairs of rows.
     expect(
       sr(

@@ -208,6 +208,8 @@ class Writer {
   outer: SqlSelect | undefined;
   /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
   private namingCopies = new Set<SqlSelect>();
+  /** LEFT JOINs with more in their ON than a key (see `onConditionsAsFilters`). */
+  private leftOnConditions = new Set<SqlSelect['joins'][number]>();
   /** Chain all conditions of a frame in one step (BAM's style for queries with CTEs). */
   compact = false;
   private df = 0;
@@ -330,10 +332,12 @@ class Writer {
 
   /**
    * A LEFT JOIN as SR says it, `leftjoin(Dogs, on = Owners.owner_id = Dogs.owner_id)`: the
-   * table joined, its rows optional, on one equality with a column of the rest. The earlier
-   * result the query starts from (`start`, written as `startVar`) may be on either side, by a
-   * column it passes on (`leftjoin(df2, on = Owners.owner_id = Dogs.owner_id)`). Undefined
-   * for anything else (more in the ON, copies of a table, another CTE, a computed key).
+   * table joined, its rows optional, on its ON: an equality of a column of it and one of the
+   * rest (either inside an expression: `trim(flights.SourceAirport) = airports.AirportCode`),
+   * then any other conditions (`and game.Season == 2010`). The earlier result a query starts
+   * from (`start`, written as `startVar`) may be on either side of that equality, by a column
+   * it passes on (`leftjoin(df2, on = Owners.owner_id = Dogs.owner_id)`), and then the ON
+   * says no more. Undefined for anything else (copies of a table, another CTE, a computed key).
    */
   private leftJoinStep(
     s: SqlSelect,
@@ -341,28 +345,70 @@ class Writer {
     start: TableRef | undefined,
     startVar: string,
   ): string | undefined {
-    const pair = j.on && conjuncts(j.on).length === 1 ? columnEquality(j.on) : undefined;
-    if (!pair || this.namingCopies.has(s)) return undefined;
+    if (!j.on || this.namingCopies.has(s)) return undefined;
     const refs = [s.from, ...s.joins.map((x) => x.ref)];
     const refOf = (c: ColumnExpr) =>
       refs.find((r) => r && c.table && same(r.alias ?? (r.k === 'table' ? r.name : ''), c.table));
     const isTable = (r: TableRef | undefined): r is TableRef & { k: 'table' } =>
       r?.k === 'table' && !this.ctes.has(r.name.toLowerCase());
-    // A column of the earlier result is the schema column it passes on (as its steps name it).
-    const text = (c: ColumnExpr) => {
-      const r = refOf(c);
-      const name = r?.alias ?? (r?.k === 'table' ? r.name : '');
-      if (r && r === start) return this.passedThrough(name)?.get(c.name.toLowerCase());
-      return isTable(r) ? this.expr(c) : undefined;
+    // The columns a condition reads, unless it reads rows otherwise (a subquery, an aggregate).
+    const columnsOf = (e: SqlExpr): ColumnExpr[] | undefined => {
+      const cols: ColumnExpr[] = [];
+      let plain = true;
+      walk(e, (x) => {
+        if (x.k === 'column') cols.push(x);
+        if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) plain = false;
+        if (isAggregate(x)) plain = false;
+        return plain;
+      });
+      return plain ? cols : undefined;
     };
-    const [mine, theirs] = refOf(pair[0]) === j.ref ? pair : [pair[1], pair[0]];
-    if (refOf(mine) !== j.ref || refOf(theirs) === j.ref) return undefined;
+    const lone = (e: SqlExpr) => {
+      const cols = columnsOf(e);
+      return cols?.length === 1 ? cols[0] : undefined;
+    };
+    const parts = conjuncts(j.on);
+    const keyOf = (c: SqlExpr) => {
+      const u = unnest(c);
+      if (u.k !== 'binary' || u.op !== '=') return undefined;
+      const [l, r] = [lone(u.left), lone(u.right)];
+      if (!l || !r) return undefined;
+      const flip = refOf(l) !== j.ref;
+      const [mine, theirs] = flip ? [r, l] : [l, r];
+      const [mineSide, theirsSide] = flip ? [u.right, u.left] : [u.left, u.right];
+      const other = refOf(theirs);
+      if (refOf(mine) !== j.ref || !other || other === j.ref) return undefined;
+      return { c, mine, theirs, mineSide, theirsSide };
+    };
+    const key = parts.map(keyOf).find((k) => k !== undefined);
+    if (!key) return undefined;
+    // A column of the earlier result is the schema column it passes on (as its steps name it).
+    const text = (side: SqlExpr, c: ColumnExpr) => {
+      const r = refOf(c);
+      if (r && r === start) {
+        const name = r.alias ?? (r.k === 'table' ? r.name : '');
+        return unnest(side).k === 'column'
+          ? this.passedThrough(name)?.get(c.name.toLowerCase())
+          : undefined;
+      }
+      return isTable(r) ? this.expr(side) : undefined;
+    };
+    const a = text(key.theirsSide, key.theirs);
+    const b = text(key.mineSide, key.mine);
+    const rest = parts.filter((c) => c !== key.c);
+    const readsTables = (c: SqlExpr) =>
+      columnsOf(c)?.every((x) => {
+        const r = refOf(x);
+        return isTable(r) && r !== start;
+      }) ?? false;
+    if (rest.length && (j.ref === start || !rest.every(readsTables))) return undefined;
     const table = isTable(j.ref)
       ? this.schema.tables.find((t) => same(t.name, (j.ref as { name: string }).name))
       : undefined;
     const joined = j.ref === start ? startVar : table && srName(table.name);
-    const [a, b] = [text(theirs), text(mine)];
-    return joined && a && b ? `leftjoin(${joined}, on = ${a} = ${b})` : undefined;
+    if (!joined || !a || !b) return undefined;
+    const on = [`${a} = ${b}`, ...rest.map((c) => this.expr(c))].join(' and ');
+    return `leftjoin(${joined}, on = ${on})`;
   }
 
   /** The columns the earlier result a query calls `source` (alias or name) passes through. */
@@ -488,10 +534,9 @@ class Writer {
       // w.id`, `AND s.score > t.par`) keeps or drops pairs of rows as it would in the WHERE.
       const notKey = (c: SqlExpr) => !columnEquality(c, true);
       if (j.kind === 'LEFT') {
-        // On the kept side of a LEFT JOIN it limits what joins, not which rows come back: SR
-        // has no way to say so.
-        if (parts.some((c) => filtersOneTable(c) || notKey(c)))
-          this.lose(`a condition in the ON of the LEFT JOIN with ${refName(j.ref)}`);
+        // In a LEFT JOIN it limits what joins, not which rows come back: said in the
+        // `leftjoin` step's ON, or lost (see `select`).
+        if (parts.some((c) => filtersOneTable(c) || notKey(c))) this.leftOnConditions.add(j);
         return j;
       }
       // `JOIN youngest y ON y.Sex = s.Sex AND s.Age = y.min_age`: a column a CTE computes (an
@@ -687,10 +732,14 @@ class Writer {
         this.lose('a join with a derived table');
       const left = j.kind === 'LEFT' ? this.leftJoinStep(s, j, start, startVar) : undefined;
       if (left) leftJoins.push({ step: left, ofStart: j.ref === start });
-      // Else it comes back from the SQL's own join keys (see deterministicFinalSql).
-      else if (j.kind === 'LEFT') this.approximations.push('LEFT JOIN (written as a plain join)');
+      else if (j.kind === 'LEFT') {
+        if (this.leftOnConditions.has(j))
+          this.lose(`a condition in the ON of the LEFT JOIN with ${refName(j.ref)}`);
+        // Else it comes back from the SQL's own join keys (see deterministicFinalSql).
+        this.approximations.push('LEFT JOIN (written as a plain join)');
+      }
       // `ON a.x = r.x AND a.y = r.y`: SR names no key; the SQL's own keys restore all of them.
-      if (j.on && conjuncts(j.on).filter((c) => columnEquality(c)).length > 1)
+      if (!left && j.on && conjuncts(j.on).filter((c) => columnEquality(c)).length > 1)
         this.approximations.push('a join on several columns (SR says no key)');
       if (j.kind === 'RIGHT' || j.kind === 'FULL')
         this.lose(`${j.kind} JOIN (written as a plain join)`);

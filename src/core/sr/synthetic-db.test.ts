@@ -241,14 +241,14 @@ describe('SQL → SR → SQL on schemas nothing was tuned on (test/data/spider-u
   );
 
   // SQL as GPT-4o writes it (CTEs, windows, CASE, LEFT JOIN for rows with no match): 114
-  // alone before SR said a LEFT JOIN (`leftjoin`, 24 of the 30 misses). What is left are
-  // mostly ties under ORDER BY and, alone, a join of schemas that declare no key.
-  it('gives the same result for 95 in 100 of spider-unseen-schemas-6.json alone, 93 with their keys', async () => {
+  // alone before SR said a LEFT JOIN (`leftjoin`, 24 of the 30 misses), 138 before it said
+  // the rest of its ON. What is left are mostly ties under ORDER BY.
+  it('gives the same result for 96 in 100 of spider-unseen-schemas-6.json alone, 96 with their keys', async () => {
     const { alone, kept } = await unseen('spider-unseen-schemas-6.json');
     expect(alone.total).toBe(144);
     expect(alone.goldRuns).toBe(144);
-    expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.95);
-    expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.93);
+    expect(alone.executionMatch / alone.total).toBeGreaterThanOrEqual(0.96);
+    expect(kept.executionMatch / kept.total).toBeGreaterThanOrEqual(0.96);
   }, 60_000);
 
   // SQL whose meaning hinges on SQL's finer semantics (rows with no match, counts with zeros,

@@ -266,8 +266,25 @@ describe('srToSql', () => {
       "SELECT s.Name, COALESCE(t.n, 0) FROM stadium s LEFT JOIN (SELECT Stadium_ID, COUNT(*) AS n FROM concert WHERE Year = '2014' GROUP BY Stadium_ID) t ON t.Stadium_ID = s.Stadium_ID";
     expect(rows(perStadium)).toEqual(rows(gold));
     expect(rows(gold).some((r) => r[1] === 0)).toBe(true);
+    // More in the ON than the key: the whole is the join's condition (stadiums with no concert
+    // in 2014, which a filter after the join would drop).
+    const none2014 = compile(
+      [
+        "df1 = df.leftjoin(concert, on = stadium.Stadium_ID = concert.Stadium_ID and concert.Year == '2014')",
+        "df2 = df1.where(element = concert.concert_ID, filter = 'is null')",
+        'res = df2.select(stadium.Name)',
+      ].join('\n'),
+    );
+    expect(none2014).toBe(
+      "SELECT stadium.Name FROM stadium LEFT JOIN concert ON stadium.Stadium_ID = concert.Stadium_ID AND concert.Year = '2014' WHERE concert.concert_ID IS NULL",
+    );
+    expect(rows(none2014)).toEqual(
+      rows(
+        "SELECT Name FROM stadium WHERE Stadium_ID NOT IN (SELECT Stadium_ID FROM concert WHERE Year = '2014')",
+      ),
+    );
     for (const [step, message] of [
-      ['df1 = df.leftjoin(concert)', /one equality of columns/],
+      ['df1 = df.leftjoin(concert)', /names one table or earlier result and its condition/],
       ['df1 = df.leftjoin(nothing, on = stadium.Stadium_ID = nothing.x)', /neither a table nor/],
       ['df1 = df.leftjoin(concert, on = stadium.Stadium_ID = singer.Singer_ID)', /not on a column/],
     ] as const) {

@@ -411,6 +411,12 @@ class Compiler {
   /** The frame `res` is bound to, once all steps are read. */
   private result: Frame | undefined;
 
+  /**
+   * The ON of a `leftjoin` step that says more than a key (see `leftJoin`), by the joined
+   * table (lower case): the LEFT JOIN of that table has it instead of the key's equality.
+   */
+  private leftOn = new Map<string, SqlExpr>();
+
   /** What decides between keys when tables are joined (see `joinTree`). */
   private joinHints: {
     preferred: readonly JoinKey[];
@@ -1117,70 +1123,97 @@ class Compiler {
    * that keeps every row of the other side (Dogs' columns NULL where none matches). Likewise
    * an earlier result, `df3 = df.leftjoin(df2, on = Owners.owner_id = Dogs.owner_id)` by a
    * column it passes on (or `df2.owner_id`), read from then on as `df2` is, and a table joined
-   * to the earlier result a frame reads. The equality
-   * becomes the key the joins take first, a LEFT JOIN from the kept side (see `joinTree` and
-   * `outerToSource`), as the SQL's own LEFT JOIN key does in the fast preset.
+   * to the earlier result a frame reads. The equality becomes the key the joins take first, a
+   * LEFT JOIN from the kept side (see `joinTree` and `outerToSource`), as the SQL's own LEFT
+   * JOIN key does in the fast preset. Between tables, the equality may compare expressions of
+   * the two columns (`trim(flights.SourceAirport) = airports.AirportCode`) and more conditions
+   * may follow (`and game.Season == 2010`): then the whole is the join's ON (see `leftOn`).
    */
   private leftJoin(f: Frame, positional: SrExpr[], on: SrExpr | undefined): Frame {
     const target = positional[0];
-    if (
-      positional.length !== 1 ||
-      target?.kind !== 'name' ||
-      on?.kind !== 'binary' ||
-      OPS[on.op] !== '='
-    )
-      this.fail('a left join names one table or earlier result and one equality of columns');
+    if (positional.length !== 1 || target?.kind !== 'name' || on?.kind !== 'binary')
+      this.fail('a left join names one table or earlier result and its condition (on = a.x = t.y)');
     const bound = this.env.get(target.name.toLowerCase());
     const result = bound ? this.frameOf(target, f) : undefined;
     if (result && (f.tables.length || f.source || f.filters.length || f.groupBy.length))
       this.fail('a left join of an earlier result starts from df');
     const table = bound ? undefined : this.index.tables.get(unquoteName(target.name).toLowerCase());
     if (!result && !table) this.fail(`${target.name} is neither a table nor an earlier result`);
-    // Each side as the schema column it is or passes on, and whether it is the joined side.
-    const side = (e: SrExpr) => {
+    // A column as the schema column it is or passes on, and whether it is the joined side's.
+    const column = (e: SrExpr) => {
       if (e.kind !== 'member' || e.object.kind !== 'name') return undefined;
       const owner = unquoteName(e.object.name).toLowerCase();
       const name = unquoteName(e.name).toLowerCase();
       for (const frame of [result, f]) {
         const origin = frame?.source && same(frame.source.name, owner) ? frame : undefined;
         const through = origin?.source?.origins?.get(name);
-        if (through)
-          return {
-            table: through.table,
-            column: through.column,
-            joined: frame === result,
-            read: false,
-          };
+        if (through) return { ...through, joined: frame === result, read: false };
       }
       // A schema column: the joined table's, or one an earlier result passes on.
       const q = this.index.qualified.get(`${owner}.${name}`);
       if (!q) return undefined;
-      const [t, column] = q;
+      const [t, col] = q;
       const passes = (frame: Frame | undefined) =>
         [...(frame?.source?.origins?.values() ?? [])].some(
-          (o) => same(o.table, t) && same(o.column, column),
+          (o) => same(o.table, t) && same(o.column, col),
         );
       const joined = table ? same(t, table) : passes(result);
-      return { table: t, column, joined, read: !joined && !passes(f) };
+      return { table: t, column: col, joined, read: !joined && !passes(f) };
     };
-    const a = side(on.left);
-    const b = side(on.right);
-    const [kept, joined] = a?.joined ? [b, a] : [a, b];
-    if (!kept || !joined || kept.joined || !joined.joined || same(kept.table, joined.table))
+    // The one column a side of the equality reads (`trim(flights.SourceAirport)`).
+    const lone = (e: SrExpr) => {
+      const members: SrExpr[] = [];
+      const visit = (x: SrExpr) => {
+        if (x.kind === 'member' && x.object.kind === 'name') members.push(x);
+        else if (x.kind === 'call') for (const a of x.args) visit(a.value);
+        else if (x.kind === 'binary') [x.left, x.right].forEach(visit);
+        else if (x.kind === 'unary') visit(x.operand);
+      };
+      visit(e);
+      return members.length === 1 ? column(members[0]!) : undefined;
+    };
+    const conditions: SrExpr[] = [];
+    const split = (e: SrExpr) => {
+      if (e.kind === 'binary' && e.op.toLowerCase() === 'and') [e.left, e.right].forEach(split);
+      else conditions.push(e);
+    };
+    split(on);
+    const keyOf = (c: SrExpr) => {
+      if (c.kind !== 'binary' || OPS[c.op] !== '=') return undefined;
+      const [a, b] = [lone(c.left), lone(c.right)];
+      const [kept, joined] = a?.joined ? [b, a] : [a, b];
+      if (!kept || !joined || kept.joined || !joined.joined || same(kept.table, joined.table))
+        return undefined;
+      const plain = c.left.kind === 'member' && c.right.kind === 'member';
+      return { c, kept, joined, plain };
+    };
+    const key = conditions.map(keyOf).find((k) => k !== undefined);
+    if (!key)
       this.fail(
         `the left join with ${target.name} is not on a column of it and one of another table`,
       );
-    const key: JoinKey = {
-      fromTable: kept.table,
-      fromColumn: kept.column,
-      toTable: joined.table,
-      toColumn: joined.column,
-      outer: true,
+    const { kept, joined } = key;
+    this.joinHints = {
+      ...this.joinHints,
+      preferred: [
+        {
+          fromTable: kept.table,
+          fromColumn: kept.column,
+          toTable: joined.table,
+          toColumn: joined.column,
+          outer: true,
+        },
+        ...this.joinHints.preferred,
+      ],
     };
-    this.joinHints = { ...this.joinHints, preferred: [key, ...this.joinHints.preferred] };
     const out = result ?? f;
     if (kept.read) this.useTable(out, kept.table);
     if (table) this.useTable(out, table);
+    if (!key.plain || conditions.length > 1) {
+      if (!table || !kept.read)
+        this.fail(`the left join with ${target.name} says more than a key of an earlier result`);
+      this.leftOn.set(table.toLowerCase(), this.expr(on, clone(out)));
+    }
     return out;
   }
 
@@ -2135,7 +2168,11 @@ class Compiler {
         this.joinHints,
       );
       select.from = tree.from;
-      select.joins = tree.joins;
+      select.joins = tree.joins.map((j) => {
+        const on =
+          j.kind === 'LEFT' && j.ref.k === 'table' && this.leftOn.get(j.ref.name.toLowerCase());
+        return on ? { ...j, on } : j;
+      });
     }
     const filtersLeft = this.joinOnEither(select, frame.filters);
     // A filter that says what a join's condition says (the equality a join of tables no key
