@@ -766,6 +766,18 @@ describe('sqlToSr (BAM style)', () => {
         'res = df2.select(customers.id, orders.amount)',
       ].join('\n'),
     );
+    // A second CTE beside the first; a column name both have is named by its step.
+    expect(
+      said(
+        'WITH a AS (SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY customer_id), b AS (SELECT customer_id, SUM(amount) AS n FROM orders WHERE amount > 10 GROUP BY customer_id) SELECT c.name, COALESCE(a.n, 0), COALESCE(b.n, 0) FROM customers c LEFT JOIN a ON a.customer_id = c.id LEFT JOIN b ON b.customer_id = c.id',
+      )
+        .split('\n')
+        .slice(5),
+    ).toEqual([
+      'df6 = df.leftjoin(df2, on = customers.id = orders.customer_id)',
+      'df7 = df6.leftjoin(df5, on = customers.id = orders.customer_id)',
+      'res = df7.select(customers.name, coalesce(df2.n, 0), coalesce(df5.n, 0))',
+    ]);
     // A key inside expressions, conditions beside it: the whole ON.
     expect(
       said(

@@ -208,6 +208,8 @@ class Writer {
   outer: SqlSelect | undefined;
   /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
   private namingCopies = new Set<SqlSelect>();
+  /** Column names two CTEs the current SELECT reads both have (see `select`). */
+  private sharedNames = new Set<string>();
   /** LEFT JOINs with more in their ON than a key (see `onConditionsAsFilters`). */
   private leftOnConditions = new Set<SqlSelect['joins'][number]>();
   /** Chain all conditions of a frame in one step (BAM's style for queries with CTEs). */
@@ -383,9 +385,11 @@ class Writer {
     const key = parts.map(keyOf).find((k) => k !== undefined);
     if (!key) return undefined;
     // A column of the earlier result is the schema column it passes on (as its steps name it).
+    const isResult = (r: TableRef | undefined) =>
+      r !== undefined && (r === start || (r.k === 'table' && this.ctes.has(r.name.toLowerCase())));
     const text = (side: SqlExpr, c: ColumnExpr) => {
       const r = refOf(c);
-      if (r && r === start) {
+      if (r && isResult(r)) {
         const name = r.alias ?? (r.k === 'table' ? r.name : '');
         return unnest(side).k === 'column'
           ? this.passedThrough(name)?.get(c.name.toLowerCase())
@@ -401,11 +405,15 @@ class Writer {
         const r = refOf(x);
         return isTable(r) && r !== start;
       }) ?? false;
-    if (rest.length && (j.ref === start || !rest.every(readsTables))) return undefined;
+    if (rest.length && (isResult(j.ref) || !rest.every(readsTables))) return undefined;
     const table = isTable(j.ref)
       ? this.schema.tables.find((t) => same(t.name, (j.ref as { name: string }).name))
       : undefined;
-    const joined = j.ref === start ? startVar : table && srName(table.name);
+    // A second CTE, joined beside the result the query starts from.
+    const cte =
+      j.ref !== start && j.ref.k === 'table' ? this.ctes.get(j.ref.name.toLowerCase()) : undefined;
+    if (cte && (start === undefined || !isResult(start))) return undefined;
+    const joined = j.ref === start ? startVar : (cte ?? (table && srName(table.name)));
     if (!joined || !a || !b) return undefined;
     const on = [`${a} = ${b}`, ...rest.map((c) => this.expr(c))].join(' and ');
     return `leftjoin(${joined}, on = ${on})`;
@@ -671,6 +679,22 @@ class Writer {
           )?.ref;
     const savedScalars = this.scalarSources;
     this.scalarSources = new Map(savedScalars);
+    // Two CTEs read side by side with a column of the same name (`flight_count` of each): each
+    // is named by its step (`df3.flight_count`), not by the bare name SR gives one.
+    const savedShared = this.sharedNames;
+    this.sharedNames = new Set();
+    const seen = new Set<string>();
+    for (const r of sources) {
+      const body = r?.k === 'table' && isCte(r) ? queryOf(r)?.body : undefined;
+      if (body?.k !== 'select') continue;
+      const names = body.items.flatMap((i) =>
+        i.alias ? [i.alias] : i.expr.k === 'column' ? [i.expr.name] : [],
+      );
+      for (const n of new Set(names.map((x) => x.toLowerCase()))) {
+        if (seen.has(n)) this.sharedNames.add(n);
+        seen.add(n);
+      }
+    }
     for (const ref of values) {
       if (!ref) continue;
       const query = queryOf(ref)!;
@@ -925,6 +949,7 @@ class Writer {
       this.aliases = savedAliases;
       this.qualifiers = savedQualifiers;
       this.scalarSources = savedScalars;
+      this.sharedNames = savedShared;
       this.countTable = savedCountTable;
       let result = `df.select(${ratio})`;
       if (q?.limit) result += this.limit(q);
@@ -945,6 +970,7 @@ class Writer {
     this.aliases = savedAliases;
     this.qualifiers = savedQualifiers;
     this.scalarSources = savedScalars;
+    this.sharedNames = savedShared;
     this.countTable = savedCountTable;
     this.aggNames = new Map();
     this.loneCount = loneCount;
@@ -2525,7 +2551,12 @@ class Writer {
       const source = r.source.toLowerCase();
       const scalar = this.scalarSources.get(source);
       if (scalar) return this.scalarValue(scalar, r.column);
-      return this.passedThrough(source)?.get(r.column.toLowerCase()) ?? srName(r.column);
+      const passed = this.passedThrough(source)?.get(r.column.toLowerCase());
+      if (passed) return passed;
+      const step = this.ctes.get((this.qualifiers.get(source) ?? source).toLowerCase());
+      if (step && this.sharedNames.has(r.column.toLowerCase()))
+        return `${step}.${srName(r.column)}`;
+      return srName(r.column);
     }
     // Unresolved: a double-quoted word SQLite reads as a string, or a misspelt name.
     if (c.quote === '"' && !c.table) return srString(c.name);

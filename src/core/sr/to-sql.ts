@@ -79,7 +79,15 @@ interface Frame {
   /** The grouping (and the `groupby` arguments) a `groupby` by other keys just replaced. */
   regrouped?: { from: Frame; args: SrArg[] };
   /** A grouping of the source joined beside its rows on the group keys (see `nestGrouped`). */
-  beside?: { name: string; query: SqlQuery; on: SqlExpr };
+  beside?: {
+    name: string;
+    query: SqlQuery;
+    on: SqlExpr;
+    /** A second earlier result LEFT JOINed (see `leftJoinBeside`), after the frame's joins. */
+    kind?: 'LEFT';
+    origins?: Map<string, { table: string; column: string; name: string }>;
+    columns?: string[];
+  };
 }
 
 const emptyFrame = (): Frame => ({
@@ -724,13 +732,18 @@ class Compiler {
     // After `df1.groupby(u.b)` regrouped `df1 = df.groupby(t.a).agg(count(t.x) as n)`, a step
     // that reads n inside an aggregate (`agg(avg(n))`, `orderby(by = sum(n))`) aggregates the
     // first grouping's results: that grouping becomes a table of its own, grouped by u.b.
+    // So do `.count()` and `.having(…)`: how many of the first grouping's groups (those its
+    // having kept) each new group has, and which new groups to keep by them.
     const regrouped = input.regrouped;
     if (regrouped) {
       const plain = { ...input, regrouped: undefined };
-      const nested = this.trial(() => {
-        const v = this.method(plain, name, args);
-        return v.kind === 'frame' && frameHasNestedAggregate(v.frame);
-      });
+      const nested =
+        (name === 'count' && args.length === 0) ||
+        name === 'having' ||
+        this.trial(() => {
+          const v = this.method(plain, name, args);
+          return v.kind === 'frame' && frameHasNestedAggregate(v.frame);
+        });
       if (!nested) return this.method(plain, name, args);
       const grouped = this.method(this.nestGrouped(regrouped.from), 'groupby', regrouped.args);
       if (grouped.kind !== 'frame') this.fail('a grouping of a grouping it cannot compile');
@@ -1135,8 +1148,12 @@ class Compiler {
       this.fail('a left join names one table or earlier result and its condition (on = a.x = t.y)');
     const bound = this.env.get(target.name.toLowerCase());
     const result = bound ? this.frameOf(target, f) : undefined;
-    if (result && (f.tables.length || f.source || f.filters.length || f.groupBy.length))
-      this.fail('a left join of an earlier result starts from df');
+    // A second earlier result, joined beside the one the frame reads (see `Frame.beside`).
+    const second = result !== undefined && f.source !== undefined;
+    if (result && !second && (f.tables.length || f.filters.length || f.groupBy.length))
+      this.fail('a left join of an earlier result starts from df or from another result');
+    if (second && (!result.source || f.beside || f.groupBy.length || f.select))
+      this.fail(`the left join with ${target.name} joins a third result or a grouping`);
     const table = bound ? undefined : this.index.tables.get(unquoteName(target.name).toLowerCase());
     if (!result && !table) this.fail(`${target.name} is neither a table nor an earlier result`);
     // A column as the schema column it is or passes on, and whether it is the joined side's.
@@ -1147,7 +1164,7 @@ class Compiler {
       for (const frame of [result, f]) {
         const origin = frame?.source && same(frame.source.name, owner) ? frame : undefined;
         const through = origin?.source?.origins?.get(name);
-        if (through) return { ...through, joined: frame === result, read: false };
+        if (through) return { ...through, joined: frame === result, read: false, named: true };
       }
       // A schema column: the joined table's, or one an earlier result passes on.
       const q = this.index.qualified.get(`${owner}.${name}`);
@@ -1158,7 +1175,7 @@ class Compiler {
           (o) => same(o.table, t) && same(o.column, col),
         );
       const joined = table ? same(t, table) : passes(result);
-      return { table: t, column: col, joined, read: !joined && !passes(f) };
+      return { table: t, column: col, joined, read: !joined && !passes(f), named: false };
     };
     // The one column a side of the equality reads (`trim(flights.SourceAirport)`).
     const lone = (e: SrExpr) => {
@@ -1193,6 +1210,7 @@ class Compiler {
         `the left join with ${target.name} is not on a column of it and one of another table`,
       );
     const { kept, joined } = key;
+    if (second) return this.leftJoinBeside(f, result.source!, key);
     this.joinHints = {
       ...this.joinHints,
       preferred: [
@@ -1217,12 +1235,77 @@ class Compiler {
     return out;
   }
 
+  /**
+   * `df4 = df3.leftjoin(df2, on = countries.CountryId = car_makers.Country)` where df3 reads
+   * another earlier result (two CTEs LEFT JOINed to one table): df2 joined beside it by a
+   * LEFT JOIN on that equality, its columns read by the names it gives them.
+   */
+  private leftJoinBeside(
+    f: Frame,
+    other: NonNullable<Frame['source']>,
+    key: {
+      c: SrExpr;
+      kept: { table: string; column: string; read: boolean; named: boolean; name?: string };
+      joined: { table: string; column: string; named: boolean; name?: string };
+      plain: boolean;
+    },
+  ): Frame {
+    const source = f.source!;
+    const { kept, joined } = key;
+    if (!key.plain) this.fail(`the left join with ${other.name} says more than a key`);
+    // Each side by the name its result gives the column (a table's own name when read).
+    const nameIn = (src: NonNullable<Frame['source']>, side: typeof joined) =>
+      side.name ??
+      [...(src.origins?.values() ?? [])].find(
+        (o) => same(o.table, side.table) && same(o.column, side.column),
+      )?.name;
+    const mine = nameIn(other, joined);
+    const theirs: SqlExpr | undefined = kept.read
+      ? { k: 'column', table: kept.table, name: kept.column }
+      : (() => {
+          const n = nameIn(source, kept);
+          return n ? { k: 'column', table: source.name, name: n } : undefined;
+        })();
+    if (!mine || !theirs)
+      this.fail(`the left join with ${other.name} is not on a column it passes on`);
+    const out = clone(f);
+    if (kept.read) this.useTable(out, kept.table);
+    out.beside = {
+      name: other.name,
+      query: other.query,
+      on: {
+        k: 'binary',
+        op: '=',
+        left: theirs,
+        right: { k: 'column', table: other.name, name: mine },
+      },
+      kind: 'LEFT',
+      origins: other.origins,
+      columns: other.columns,
+    };
+    // Its columns by their bare names, but for those the first result has too (`df2.n`).
+    const first = new Set((source.columns ?? []).map((c) => c.toLowerCase()));
+    for (const c of other.columns ?? [])
+      if (!out.named.has(c.toLowerCase()) && !first.has(c.toLowerCase()))
+        out.named.set(c.toLowerCase(), { k: 'column', table: other.name, name: c });
+    return out;
+  }
+
+  /** The names of the columns of a result joined beside a frame's. */
+  private besideColumns(beside: NonNullable<Frame['beside']>): string[] {
+    return beside.columns ?? [...(beside.origins?.values() ?? [])].map((o) => o.name);
+  }
+
   /** A grouped frame's result (keys, then aggregates under their names) as a derived table. */
   private nestGrouped(f: Frame, besideRows = false): Frame {
     const names = new Map([...f.named].map(([name, expr]) => [expr, name]));
     const inner = clone(f);
     inner.select = [
-      ...f.groupBy.map((expr) => ({ expr })),
+      // A computed key keeps its name (`groupby(trim(airports.City) as city)`).
+      ...f.groupBy.map((expr) => {
+        const alias = expr.k === 'column' ? undefined : names.get(expr);
+        return alias ? { expr, alias } : { expr };
+      }),
       ...f.aggregates.map((expr) => {
         const alias = names.get(expr);
         return alias ? { expr, alias } : { expr };
@@ -1843,6 +1926,11 @@ class Compiler {
           (o) => same(o.table, table) && same(o.column, name),
         );
         if (origin) return { k: 'column', table: f!.source!.name, name: origin.name };
+        // … or the one joined beside it (`Frame.beside`).
+        const besideOrigin = [...(f?.beside?.origins?.values() ?? [])].find(
+          (o) => same(o.table, table) && same(o.column, name),
+        );
+        if (besideOrigin) return { k: 'column', table: f!.beside!.name, name: besideOrigin.name };
         // By name, unless that column is known to be another table's (`airlines.Airline`
         // beside a derived table passing on `flights.Airline`, the airline's id).
         const other = f?.source?.origins?.get(name.toLowerCase());
@@ -1863,6 +1951,14 @@ class Compiler {
         return { k: 'column', table, name: known[1] };
       }
       const bound = this.env.get(lower);
+      // `df2.col` of the result joined beside the frame's: its column.
+      const beside = f?.beside && same(f.beside.name, lower) ? f.beside : undefined;
+      const besideColumn = beside && this.besideColumns(beside).find((c) => same(c, name));
+      if (besideColumn) return { k: 'column', table: beside.name, name: besideColumn };
+      // … and `df1.col` of the one it reads, when another is joined beside it.
+      const source = f?.beside && f.source && same(f.source.name, lower) ? f.source : undefined;
+      const sourceColumn = source?.columns?.find((c) => same(c, name));
+      if (sourceColumn) return { k: 'column', table: source!.name, name: sourceColumn };
       if (bound) {
         // `tmp_res1.col`: a column of an earlier result, as a scalar subquery.
         const sub = clone(bound);
@@ -2154,12 +2250,15 @@ class Compiler {
         }
       }
       this.outerToSource(select, frame.source);
-      if (frame.beside)
-        select.joins.unshift({
-          kind: 'INNER',
+      if (frame.beside) {
+        const join: Join = {
+          kind: frame.beside.kind ?? 'INNER',
           ref: { k: 'derived', query: frame.beside.query, alias: frame.beside.name },
           on: frame.beside.on,
-        });
+        };
+        if (frame.beside.kind === 'LEFT') select.joins.push(join);
+        else select.joins.unshift(join);
+      }
     } else if (tables.length > 0) {
       const all = frame === this.result ? [...tables, ...this.rejoined(tables)] : tables;
       const tree = joinTree(
