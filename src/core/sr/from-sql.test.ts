@@ -766,6 +766,23 @@ describe('sqlToSr (BAM style)', () => {
         'res = df2.select(customers.id, orders.amount)',
       ].join('\n'),
     );
+    // Values no row of the tables changes (uncorrelated subqueries) may be compared with in
+    // the ON; a correlated one is reported.
+    expect(
+      said(
+        'SELECT c.name, COUNT(o.id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.amount > (SELECT AVG(amount) FROM orders) AND o.id IN (SELECT id FROM orders WHERE amount < 100) GROUP BY c.id',
+      ).split('\n')[3],
+    ).toBe(
+      'df2 = df.leftjoin(orders, on = customers.id = orders.customer_id and orders.amount > tmp_res1 and orders.id in tmp_res2)',
+    );
+    expect(
+      sqlToSr(
+        parseSql(
+          'SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND EXISTS (SELECT 1 FROM orders p WHERE p.id = o.id + 1)',
+        ),
+        schema,
+      ).lossy,
+    ).toEqual(['a condition in the ON of the LEFT JOIN with orders']);
     // A second CTE beside the first; a column name both have is named by its step.
     expect(
       said(

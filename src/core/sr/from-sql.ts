@@ -400,11 +400,25 @@ class Writer {
     const a = text(key.theirsSide, key.theirs);
     const b = text(key.mineSide, key.mine);
     const rest = parts.filter((c) => c !== key.c);
-    const readsTables = (c: SqlExpr) =>
-      columnsOf(c)?.every((x) => {
-        const r = refOf(x);
-        return isTable(r) && r !== start;
-      }) ?? false;
+    // Another condition reads the tables' columns, and values no row of them changes (an
+    // uncorrelated scalar subquery: `f.Airline = (SELECT uid FROM airlines WHERE …)`).
+    const readsTables = (c: SqlExpr): boolean => {
+      let ok = true;
+      walk(c, (x) => {
+        if (x.k === 'subquery' || (x.k === 'in' && x.query)) {
+          if (this.isCorrelated(x.k === 'in' ? x.query! : x.query)) ok = false;
+          if (x.k === 'in' && !readsTables(x.expr)) ok = false;
+          return false;
+        }
+        if (x.k === 'exists' || isAggregate(x)) ok = false;
+        if (x.k === 'column') {
+          const r = refOf(x);
+          if (!isTable(r) || r === start) ok = false;
+        }
+        return ok;
+      });
+      return ok;
+    };
     if (rest.length && (isResult(j.ref) || !rest.every(readsTables))) return undefined;
     const table = isTable(j.ref)
       ? this.schema.tables.find((t) => same(t.name, (j.ref as { name: string }).name))
