@@ -293,6 +293,53 @@ describe('srToSql', () => {
     }
   });
 
+  it('compiles join steps as models write them: inner, how = left, and two results on a column both pass on', () => {
+    const perStadium = (step: string) =>
+      compile(
+        [
+          step,
+          'df2 = df1.groupby(stadium.Name).agg(count(concert.concert_ID))',
+          'res = df2.select(stadium.Name, count(concert.concert_ID))',
+        ].join('\n'),
+      );
+    expect(
+      perStadium(
+        "df1 = df.join(concert, on = stadium.Stadium_ID = concert.Stadium_ID, how = 'left')",
+      ),
+    ).toBe(perStadium('df1 = df.leftjoin(concert, on = stadium.Stadium_ID = concert.Stadium_ID)'));
+    expect(
+      compile(
+        [
+          "df1 = df.join(concert, on = stadium.Stadium_ID = concert.Stadium_ID and concert.Year == '2014')",
+          'res = df1.select(stadium.Name, concert.concert_Name)',
+        ].join('\n'),
+      ),
+    ).toBe(
+      "SELECT stadium.Name, concert.concert_Name FROM stadium JOIN concert ON stadium.Stadium_ID = concert.Stadium_ID WHERE concert.Year = '2014'",
+    );
+    const both = compile(
+      [
+        'df1 = df.groupby(concert.Stadium_ID).count()',
+        'df2 = df1.select(concert.Stadium_ID, count as concerts)',
+        "df3 = df.where(element = concert.Year, filter = '2014').groupby(concert.Stadium_ID).count()",
+        'df4 = df3.select(concert.Stadium_ID, count as in_2014)',
+        'df5 = df2.join(df4, on = concert.Stadium_ID)',
+        'res = df5.select(concert.Stadium_ID, concerts, in_2014)',
+      ].join('\n'),
+    );
+    expect(both).toMatch(/AS df2 JOIN \(SELECT .*\) AS df4 ON df2\.Stadium_ID = df4\.Stadium_ID$/);
+    expect(rows(both)).toEqual(
+      rows(
+        "SELECT a.Stadium_ID, a.n, b.n FROM (SELECT Stadium_ID, COUNT(*) AS n FROM concert GROUP BY Stadium_ID) a JOIN (SELECT Stadium_ID, COUNT(*) AS n FROM concert WHERE Year = '2014' GROUP BY Stadium_ID) b ON a.Stadium_ID = b.Stadium_ID",
+      ),
+    );
+    const outer = srToSql(
+      "df1 = df.join(concert, on = stadium.Stadium_ID = concert.Stadium_ID, how = 'outer')\nres = df1.select(stadium.Name)",
+      schema,
+    );
+    expect(outer.ok ? outer.sql : outer.error.message).toMatch(/how = 'outer'\) is not understood/);
+  });
+
   it('counts and keeps the groups of a grouping regrouped by a key it named', () => {
     const sql = compile(
       [

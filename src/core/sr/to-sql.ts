@@ -83,8 +83,8 @@ interface Frame {
     name: string;
     query: SqlQuery;
     on: SqlExpr;
-    /** A second earlier result LEFT JOINed (see `leftJoinBeside`), after the frame's joins. */
-    kind?: 'LEFT';
+    /** A second earlier result joined (see `leftJoinBeside`), after the frame's joins. */
+    kind?: 'LEFT' | 'INNER';
     origins?: Map<string, { table: string; column: string; name: string }>;
     columns?: string[];
   };
@@ -1126,6 +1126,15 @@ class Compiler {
       case 'leftjoin':
       case 'left_join':
         return { kind: 'frame', frame: this.leftJoin(f, positional, kw('on')) };
+      case 'join': {
+        // pandas' `how`: a LEFT JOIN, or (by default) an inner one.
+        const how = kw('how');
+        const kind = how?.kind === 'string' ? how.value.toLowerCase() : 'inner';
+        if (kind !== 'left' && kind !== 'inner')
+          this.fail(`join(how = '${kind}') is not understood (left or inner)`);
+        const frame = this.leftJoin(f, positional, kw('on'), kind === 'left' ? 'LEFT' : 'INNER');
+        return { kind: 'frame', frame };
+      }
       default:
         this.fail(`the step uses "${name}", which has no SQL counterpart here`);
     }
@@ -1142,18 +1151,26 @@ class Compiler {
    * the two columns (`trim(flights.SourceAirport) = airports.AirportCode`) and more conditions
    * may follow (`and game.Season == 2010`): then the whole is the join's ON (see `leftOn`).
    */
-  private leftJoin(f: Frame, positional: SrExpr[], on: SrExpr | undefined): Frame {
+  private leftJoin(
+    f: Frame,
+    positional: SrExpr[],
+    on: SrExpr | undefined,
+    kind: 'LEFT' | 'INNER' = 'LEFT',
+  ): Frame {
     const target = positional[0];
-    if (positional.length !== 1 || target?.kind !== 'name' || on?.kind !== 'binary')
-      this.fail('a left join names one table or earlier result and its condition (on = a.x = t.y)');
+    const what = kind === 'LEFT' ? 'left join' : 'join';
+    // `df1.join(df2, on = web_region.name)`: two results on a column both pass on.
+    const shared = on?.kind === 'member' && kind === 'INNER';
+    if (positional.length !== 1 || target?.kind !== 'name' || (on?.kind !== 'binary' && !shared))
+      this.fail(`a ${what} names one table or earlier result and its condition (on = a.x = t.y)`);
     const bound = this.env.get(target.name.toLowerCase());
     const result = bound ? this.frameOf(target, f) : undefined;
     // A second earlier result, joined beside the one the frame reads (see `Frame.beside`).
     const second = result !== undefined && f.source !== undefined;
     if (result && !second && (f.tables.length || f.filters.length || f.groupBy.length))
-      this.fail('a left join of an earlier result starts from df or from another result');
+      this.fail(`a ${what} of an earlier result starts from df or from another result`);
     if (second && (!result.source || f.beside || f.groupBy.length || f.select))
-      this.fail(`the left join with ${target.name} joins a third result or a grouping`);
+      this.fail(`the ${what} with ${target.name} joins a third result or a grouping`);
     const table = bound ? undefined : this.index.tables.get(unquoteName(target.name).toLowerCase());
     if (!result && !table) this.fail(`${target.name} is neither a table nor an earlier result`);
     // A column as the schema column it is or passes on, and whether it is the joined side's.
@@ -1202,15 +1219,33 @@ class Compiler {
       if (!kept || !joined || kept.joined || !joined.joined || same(kept.table, joined.table))
         return undefined;
       const plain = c.left.kind === 'member' && c.right.kind === 'member';
-      return { c, kept, joined, plain };
+      return { c: c as SrExpr, kept, joined, plain };
     };
-    const key = conditions.map(keyOf).find((k) => k !== undefined);
+    let key = conditions.map(keyOf).find((k) => k !== undefined);
+    if (shared && second && on.kind === 'member') {
+      // The column each result passes on, under the name it gives it.
+      const c = column(on);
+      const origin = (src: NonNullable<Frame['source']>) =>
+        c &&
+        [...(src.origins?.values() ?? [])].find(
+          (o) => same(o.table, c.table) && same(o.column, c.column),
+        );
+      const [a, b] = [origin(f.source!), origin(result.source!)];
+      if (a && b)
+        key = {
+          c: on,
+          kept: { ...a, joined: false, read: false, named: true },
+          joined: { ...b, joined: true, read: false, named: true },
+          plain: true,
+        };
+    }
     if (!key)
       this.fail(
-        `the left join with ${target.name} is not on a column of it and one of another table`,
+        `the ${what} with ${target.name} is not on a column of it and one of another table`,
       );
     const { kept, joined } = key;
-    if (second) return this.leftJoinBeside(f, result.source!, key);
+    if (second) return this.leftJoinBeside(f, result.source!, key, kind);
+    if (on.kind !== 'binary') this.fail(`the ${what} with ${target.name} needs an equality`);
     this.joinHints = {
       ...this.joinHints,
       preferred: [
@@ -1219,7 +1254,7 @@ class Compiler {
           fromColumn: kept.column,
           toTable: joined.table,
           toColumn: joined.column,
-          outer: true,
+          ...(kind === 'LEFT' ? { outer: true } : {}),
         },
         ...this.joinHints.preferred,
       ],
@@ -1229,8 +1264,10 @@ class Compiler {
     if (table) this.useTable(out, table);
     if (!key.plain || conditions.length > 1) {
       if (!table || !kept.read)
-        this.fail(`the left join with ${target.name} says more than a key of an earlier result`);
-      this.leftOn.set(table.toLowerCase(), this.expr(on, clone(out)));
+        this.fail(`the ${what} with ${target.name} says more than a key of an earlier result`);
+      // An inner join's condition filters pairs of rows as a WHERE does.
+      if (kind === 'INNER') for (const c of conditions) out.filters.push(this.expr(c, out));
+      else this.leftOn.set(table.toLowerCase(), this.expr(on, clone(out)));
     }
     return out;
   }
@@ -1249,6 +1286,7 @@ class Compiler {
       joined: { table: string; column: string; named: boolean; name?: string };
       plain: boolean;
     },
+    kind: 'LEFT' | 'INNER',
   ): Frame {
     const source = f.source!;
     const { kept, joined } = key;
@@ -1279,7 +1317,7 @@ class Compiler {
         left: theirs,
         right: { k: 'column', table: other.name, name: mine },
       },
-      kind: 'LEFT',
+      kind,
       origins: other.origins,
       columns: other.columns,
     };
@@ -2256,7 +2294,7 @@ class Compiler {
           ref: { k: 'derived', query: frame.beside.query, alias: frame.beside.name },
           on: frame.beside.on,
         };
-        if (frame.beside.kind === 'LEFT') select.joins.push(join);
+        if (frame.beside.kind) select.joins.push(join);
         else select.joins.unshift(join);
       }
     } else if (tables.length > 0) {
