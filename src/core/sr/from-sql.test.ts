@@ -795,6 +795,17 @@ describe('sqlToSr (BAM style)', () => {
       'df7 = df6.leftjoin(df5, on = customers.id = orders.customer_id)',
       'res = df7.select(customers.name, coalesce(df2.n, 0), coalesce(df5.n, 0))',
     ]);
+    // Two CTEs joined side by side: `join`, on the columns of their steps.
+    expect(
+      said(
+        'WITH a AS (SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY customer_id), b AS (SELECT customer_id, SUM(amount) AS s FROM orders WHERE amount > 10 GROUP BY customer_id) SELECT a.customer_id, a.n, b.s FROM a JOIN b ON b.customer_id = a.customer_id',
+      )
+        .split('\n')
+        .slice(5),
+    ).toEqual([
+      'df6 = df2.join(df5, on = df2.customer_id = df5.customer_id)',
+      'res = df6.select(orders.customer_id, n, s)',
+    ]);
     // A key inside expressions, conditions beside it: the whole ON.
     expect(
       said(

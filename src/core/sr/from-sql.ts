@@ -346,6 +346,7 @@ class Writer {
     j: SqlSelect['joins'][number],
     start: TableRef | undefined,
     startVar: string,
+    method: 'leftjoin' | 'join' = 'leftjoin',
   ): string | undefined {
     if (!j.on || this.namingCopies.has(s)) return undefined;
     const refs = [s.from, ...s.joins.map((x) => x.ref)];
@@ -384,16 +385,23 @@ class Writer {
     };
     const key = parts.map(keyOf).find((k) => k !== undefined);
     if (!key) return undefined;
-    // A column of the earlier result is the schema column it passes on (as its steps name it).
+    // A column of the earlier result is the schema column it passes on (as its steps name it);
+    // between two results, the column of the step (`df2.customer_id = df3.customer_id`).
     const isResult = (r: TableRef | undefined) =>
       r !== undefined && (r === start || (r.k === 'table' && this.ctes.has(r.name.toLowerCase())));
+    const between = isResult(j.ref) && isResult(refOf(key.theirs));
+    // The query continues from a grouping of its CTE (see `groupingOf`): that says the join.
+    const startCte = start?.k === 'table' ? this.ctes.get(start.name.toLowerCase()) : undefined;
+    if (between && startCte && startCte !== startVar) return undefined;
     const text = (side: SqlExpr, c: ColumnExpr) => {
       const r = refOf(c);
       if (r && isResult(r)) {
         const name = r.alias ?? (r.k === 'table' ? r.name : '');
-        return unnest(side).k === 'column'
-          ? this.passedThrough(name)?.get(c.name.toLowerCase())
-          : undefined;
+        if (unnest(side).k !== 'column') return undefined;
+        const passed = this.passedThrough(name)?.get(c.name.toLowerCase());
+        const step =
+          r === start ? startVar : this.ctes.get((r as { name: string }).name.toLowerCase());
+        return between ? passed && step && `${step}.${srName(c.name)}` : passed;
       }
       return isTable(r) ? this.expr(side) : undefined;
     };
@@ -430,7 +438,7 @@ class Writer {
     const joined = j.ref === start ? startVar : (cte ?? (table && srName(table.name)));
     if (!joined || !a || !b) return undefined;
     const on = [`${a} = ${b}`, ...rest.map((c) => this.expr(c))].join(' and ');
-    return `leftjoin(${joined}, on = ${on})`;
+    return `${method}(${joined}, on = ${on})`;
   }
 
   /** The columns the earlier result a query calls `source` (alias or name) passes through. */
@@ -448,8 +456,19 @@ class Writer {
       r?.k === 'table' && names.has(r.name.toLowerCase()) ? r.name.toLowerCase() : undefined;
     for (const b of [q.body, ...q.with.map((c) => c.query.body)]) {
       if (b.k !== 'select') continue;
+      // A CTE that reads the other (a grouping of it) is joined beside its rows (see `groupingOf`).
+      const reads = (a: string | undefined, other: string | undefined) => {
+        const body = q.with.find((c) => c.name.toLowerCase() === a)?.query.body;
+        return (
+          body?.k === 'select' &&
+          [body.from, ...body.joins.map((x) => x.ref)].some((r) => cteName(r) === other)
+        );
+      };
       for (const j of b.joins) {
-        if (j.kind !== 'LEFT') continue;
+        // Two CTEs joined side by side (`join`) likewise.
+        const [x, y] = [cteName(j.ref), cteName(b.from)];
+        const both = j.kind === 'INNER' && x && y && !reads(x, y) && !reads(y, x);
+        if (j.kind !== 'LEFT' && !both) continue;
         for (const name of [cteName(j.ref), cteName(b.from)]) if (name) outerJoined.add(name);
       }
     }
@@ -764,10 +783,16 @@ class Writer {
     for (const r of this.unlinked(s, kept))
       this.lose(`a join of ${r.name} without a condition (every row with every row)`);
     const startVar = cur;
-    const leftJoins: { step: string; ofStart: boolean }[] = [];
+    const leftJoins: { step: string; ofStart: boolean; between?: boolean }[] = [];
     for (const j of s.joins) {
       if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref))
         this.lose('a join with a derived table');
+      // Two results side by side (`FROM a JOIN b ON b.k = a.k`, both CTEs): `join`.
+      const second =
+        j.kind === 'INNER' && !semiJoins.has(j) && j.ref !== start && isCte(j.ref) && isCte(start)
+          ? this.leftJoinStep(s, j, start, startVar, 'join')
+          : undefined;
+      if (second) leftJoins.push({ step: second, ofStart: false, between: true });
       const left = j.kind === 'LEFT' ? this.leftJoinStep(s, j, start, startVar) : undefined;
       if (left) leftJoins.push({ step: left, ofStart: j.ref === start });
       else if (j.kind === 'LEFT') {
@@ -813,8 +838,12 @@ class Writer {
         conds = conds.filter((c) => c !== g.cond);
       }
     }
-    for (const { step, ofStart } of leftJoins) {
+    for (const { step, ofStart, between } of leftJoins) {
       // `df.leftjoin(df2, …)`: the earlier result joined to the schema tables, read from then on.
+      if (between && cur !== startVar) {
+        this.lose('a join of two earlier results, one of them grouped again');
+        continue;
+      }
       if (ofStart && cur !== startVar) {
         this.approximations.push('LEFT JOIN (written as a plain join)');
         continue;

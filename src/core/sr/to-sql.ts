@@ -1216,8 +1216,9 @@ class Compiler {
       if (c.kind !== 'binary' || OPS[c.op] !== '=') return undefined;
       const [a, b] = [lone(c.left), lone(c.right)];
       const [kept, joined] = a?.joined ? [b, a] : [a, b];
-      if (!kept || !joined || kept.joined || !joined.joined || same(kept.table, joined.table))
-        return undefined;
+      if (!kept || !joined || kept.joined || !joined.joined) return undefined;
+      // Two results may pass on the same table's column (`df2.customer_id = df5.customer_id`).
+      if (same(kept.table, joined.table) && !second) return undefined;
       const plain = c.left.kind === 'member' && c.right.kind === 'member';
       return { c: c as SrExpr, kept, joined, plain };
     };
