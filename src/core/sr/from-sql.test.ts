@@ -806,6 +806,18 @@ describe('sqlToSr (BAM style)', () => {
       'df6 = df2.join(df5, on = df2.customer_id = df5.customer_id)',
       'res = df6.select(orders.customer_id, n, s)',
     ]);
+    // Derived tables likewise: the second is a step of its own.
+    expect(
+      said(
+        'SELECT l.customer_id, l.n, p.n FROM (SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY customer_id) l LEFT JOIN (SELECT customer_id, COUNT(*) AS n FROM orders WHERE amount > 10 GROUP BY customer_id) p ON p.customer_id = l.customer_id',
+      )
+        .split('\n')
+        .slice(4),
+    ).toEqual([
+      'tmp_res2 = df3.select(orders.customer_id, count as n)',
+      'df4 = tmp_res1.leftjoin(tmp_res2, on = tmp_res1.customer_id = tmp_res2.customer_id)',
+      'res = df4.select(orders.customer_id, tmp_res1.n, tmp_res2.n)',
+    ]);
     // A key inside expressions, conditions beside it: the whole ON.
     expect(
       said(

@@ -208,6 +208,9 @@ class Writer {
   outer: SqlSelect | undefined;
   /** SELECTs reading copies of a table told apart: their items keep their `as` names. */
   private namingCopies = new Set<SqlSelect>();
+  /** Derived tables joined beside an earlier result, written as steps (see `select`). */
+  private derivedSteps = new Map<TableRef, string>();
+  private derivedAliases = new Map<string, string>();
   /** Column names two CTEs the current SELECT reads both have (see `select`). */
   private sharedNames = new Set<string>();
   /** LEFT JOINs with more in their ON than a key (see `onConditionsAsFilters`). */
@@ -387,8 +390,16 @@ class Writer {
     if (!key) return undefined;
     // A column of the earlier result is the schema column it passes on (as its steps name it);
     // between two results, the column of the step (`df2.customer_id = df3.customer_id`).
-    const isResult = (r: TableRef | undefined) =>
-      r !== undefined && (r === start || (r.k === 'table' && this.ctes.has(r.name.toLowerCase())));
+    // The step an earlier result is (the start, a CTE, a derived table written as a step).
+    const stepOf = (r: TableRef | undefined) =>
+      r === undefined
+        ? undefined
+        : r === start
+          ? startVar
+          : r.k === 'table'
+            ? this.ctes.get(r.name.toLowerCase())
+            : this.derivedSteps.get(r);
+    const isResult = (r: TableRef | undefined) => stepOf(r) !== undefined;
     const between = isResult(j.ref) && isResult(refOf(key.theirs));
     // The query continues from a grouping of its CTE (see `groupingOf`): that says the join.
     const startCte = start?.k === 'table' ? this.ctes.get(start.name.toLowerCase()) : undefined;
@@ -399,8 +410,7 @@ class Writer {
         const name = r.alias ?? (r.k === 'table' ? r.name : '');
         if (unnest(side).k !== 'column') return undefined;
         const passed = this.passedThrough(name)?.get(c.name.toLowerCase());
-        const step =
-          r === start ? startVar : this.ctes.get((r as { name: string }).name.toLowerCase());
+        const step = stepOf(r);
         return between ? passed && step && `${step}.${srName(c.name)}` : passed;
       }
       return isTable(r) ? this.expr(side) : undefined;
@@ -431,9 +441,8 @@ class Writer {
     const table = isTable(j.ref)
       ? this.schema.tables.find((t) => same(t.name, (j.ref as { name: string }).name))
       : undefined;
-    // A second CTE, joined beside the result the query starts from.
-    const cte =
-      j.ref !== start && j.ref.k === 'table' ? this.ctes.get(j.ref.name.toLowerCase()) : undefined;
+    // A second CTE or derived table, joined beside the result the query starts from.
+    const cte = j.ref !== start ? stepOf(j.ref) : undefined;
     if (cte && (start === undefined || !isResult(start))) return undefined;
     const joined = j.ref === start ? startVar : (cte ?? (table && srName(table.name)));
     if (!joined || !a || !b) return undefined;
@@ -718,7 +727,8 @@ class Writer {
     this.sharedNames = new Set();
     const seen = new Set<string>();
     for (const r of sources) {
-      const body = r?.k === 'table' && isCte(r) ? queryOf(r)?.body : undefined;
+      const body =
+        (r?.k === 'table' && isCte(r)) || r?.k === 'derived' ? queryOf(r)?.body : undefined;
       if (body?.k !== 'select') continue;
       const names = body.items.flatMap((i) =>
         i.alias ? [i.alias] : i.expr.k === 'column' ? [i.expr.name] : [],
@@ -753,13 +763,17 @@ class Writer {
       const v = this.nextTmp();
       const saved = this.keepAliases;
       this.keepAliases = true;
-      // On either side of a LEFT JOIN, its grouping ends in a select, as a CTE's does (see `query`).
-      this.finishGroups = s.joins.some((j) => j.kind === 'LEFT');
+      // On either side of a LEFT JOIN, or joined to another result, its grouping ends in a
+      // select, as a CTE's does (see `query`).
+      this.finishGroups = s.joins.some(
+        (j) => j.kind === 'LEFT' || j.ref.k === 'derived' || isCte(j.ref),
+      );
       const value = this.query(start.query, v);
       this.finishGroups = false;
       this.keepAliases = saved;
       this.countIsCalled(start.alias ?? '');
       if (value !== v) this.emit(`${v} = ${value}`);
+      if (start.alias) this.derivedAliases.set(start.alias.toLowerCase(), v);
       cur = v;
     } else if (start?.k === 'table' && isCte(start)) {
       cur = this.ctes.get(start.name.toLowerCase())!;
@@ -784,16 +798,39 @@ class Writer {
       this.lose(`a join of ${r.name} without a condition (every row with every row)`);
     const startVar = cur;
     const leftJoins: { step: string; ofStart: boolean; between?: boolean }[] = [];
+    const isResult = (r: TableRef | undefined) => r?.k === 'derived' || isCte(r);
     for (const j of s.joins) {
-      if (j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref))
-        this.lose('a join with a derived table');
-      // Two results side by side (`FROM a JOIN b ON b.k = a.k`, both CTEs): `join`.
+      const derived =
+        j.ref.k === 'derived' && !semiJoins.has(j) && j.ref !== start && !values.has(j.ref);
+      // A second derived table beside the result the query starts from: a step of its own,
+      // joined (`leftjoin` or `join`) as a CTE would be.
+      if (derived && isResult(start) && (j.kind === 'LEFT' || j.kind === 'INNER')) {
+        const ref = j.ref as TableRef & { k: 'derived' };
+        this.recordPassThrough(ref.alias ?? '', ref.query);
+        const v = this.nextTmp();
+        const saved = this.keepAliases;
+        this.keepAliases = true;
+        this.finishGroups = true;
+        const value = this.query(ref.query, v);
+        this.finishGroups = false;
+        this.keepAliases = saved;
+        if (value !== v) this.emit(`${v} = ${value}`);
+        this.derivedSteps.set(j.ref, v);
+        if (ref.alias) this.derivedAliases.set(ref.alias.toLowerCase(), v);
+      }
+      // Two results side by side (`FROM a JOIN b ON b.k = a.k`, CTEs or derived): `join`.
       const second =
-        j.kind === 'INNER' && !semiJoins.has(j) && j.ref !== start && isCte(j.ref) && isCte(start)
+        j.kind === 'INNER' &&
+        !semiJoins.has(j) &&
+        j.ref !== start &&
+        isResult(j.ref) &&
+        isResult(start)
           ? this.leftJoinStep(s, j, start, startVar, 'join')
           : undefined;
+
       if (second) leftJoins.push({ step: second, ofStart: false, between: true });
       const left = j.kind === 'LEFT' ? this.leftJoinStep(s, j, start, startVar) : undefined;
+      if (derived && !second && !left) this.lose('a join with a derived table');
       if (left) leftJoins.push({ step: left, ofStart: j.ref === start });
       else if (j.kind === 'LEFT') {
         if (this.leftOnConditions.has(j))
@@ -2596,7 +2633,9 @@ class Writer {
       if (scalar) return this.scalarValue(scalar, r.column);
       const passed = this.passedThrough(source)?.get(r.column.toLowerCase());
       if (passed) return passed;
-      const step = this.ctes.get((this.qualifiers.get(source) ?? source).toLowerCase());
+      const step =
+        this.ctes.get((this.qualifiers.get(source) ?? source).toLowerCase()) ??
+        this.derivedAliases.get(source);
       if (step && this.sharedNames.has(r.column.toLowerCase()))
         return `${step}.${srName(r.column)}`;
       return srName(r.column);

@@ -1022,7 +1022,8 @@ describe('SQL → SR → SQL on a database outside Spider (Chinook, schema read 
     'WITH cs AS (SELECT c.CustomerId, c.Country, SUM(i.Total) AS spend FROM Customer c JOIN Invoice i ON i.CustomerId = c.CustomerId GROUP BY c.CustomerId, c.Country) SELECT a.CustomerId FROM cs a WHERE a.spend = (SELECT MAX(b.spend) FROM cs b WHERE b.Country = a.Country)',
     // The word null as a value, not NULL.
     "SELECT COUNT(*) FROM Track WHERE Composer <> 'null'",
-    // Two groupings side by side, joined on their key.
+    // Two groupings side by side, joined on their key; two derived tables LEFT JOINed.
+    'SELECT a.n, b.n FROM (SELECT GenreId, COUNT(*) AS n FROM Track GROUP BY GenreId) a LEFT JOIN (SELECT GenreId, COUNT(*) AS n FROM Track WHERE Milliseconds > 400000 GROUP BY GenreId) b ON b.GenreId = a.GenreId ORDER BY a.GenreId',
     'WITH a AS (SELECT AlbumId, COUNT(*) AS n FROM Track GROUP BY AlbumId), b AS (SELECT AlbumId, SUM(Milliseconds) AS ms FROM Track WHERE GenreId = 1 GROUP BY AlbumId) SELECT a.AlbumId, a.n, b.ms FROM a JOIN b ON b.AlbumId = a.AlbumId WHERE b.ms > 1000000 ORDER BY a.AlbumId',
   ];
 
