@@ -1,4 +1,4 @@
-import type { FunctionExpr, Join, SqlBody, SqlExpr, SqlQuery } from './ast';
+import type { ColumnExpr, FunctionExpr, Join, SqlBody, SqlExpr, SqlQuery } from './ast';
 
 /** Visits an expression tree (not into subqueries); `visit` returning false skips children. */
 export function walk(e: SqlExpr, visit: (e: SqlExpr) => boolean | undefined): void {
@@ -104,4 +104,20 @@ export function disjuncts(e: SqlExpr): SqlExpr[] {
   while (u.k === 'nested') u = u.expr;
   if (u.k === 'binary' && u.op === 'OR') return [...disjuncts(u.left), ...disjuncts(u.right)];
   return [e];
+}
+
+/**
+ * The columns an expression reads, or undefined when it reads rows otherwise (a subquery,
+ * EXISTS, IN a subquery, an aggregate): `TRIM(f.SourceAirport)` reads one column.
+ */
+export function plainColumns(e: SqlExpr): ColumnExpr[] | undefined {
+  const cols: ColumnExpr[] = [];
+  let plain = true;
+  walk(e, (x) => {
+    if (x.k === 'column') cols.push(x);
+    if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) plain = false;
+    if (isAggregate(x)) plain = false;
+    return plain;
+  });
+  return plain ? cols : undefined;
 }

@@ -15,7 +15,14 @@ import type {
 } from '../sql/ast';
 import { resolvePositions } from '../sql/positions';
 import { printExpr } from '../sql/print';
-import { AGGREGATE_NAMES, disjuncts, isAggregate, walk, walkQuery } from '../sql/walk';
+import {
+  AGGREGATE_NAMES,
+  disjuncts,
+  isAggregate,
+  plainColumns,
+  walk,
+  walkQuery,
+} from '../sql/walk';
 import { SrCompileError } from './errors';
 import { joinTree } from './joins';
 import { filterTextIsValue } from './to-sql';
@@ -357,20 +364,8 @@ class Writer {
       refs.find((r) => r && c.table && same(r.alias ?? (r.k === 'table' ? r.name : ''), c.table));
     const isTable = (r: TableRef | undefined): r is TableRef & { k: 'table' } =>
       r?.k === 'table' && !this.ctes.has(r.name.toLowerCase());
-    // The columns a condition reads, unless it reads rows otherwise (a subquery, an aggregate).
-    const columnsOf = (e: SqlExpr): ColumnExpr[] | undefined => {
-      const cols: ColumnExpr[] = [];
-      let plain = true;
-      walk(e, (x) => {
-        if (x.k === 'column') cols.push(x);
-        if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) plain = false;
-        if (isAggregate(x)) plain = false;
-        return plain;
-      });
-      return plain ? cols : undefined;
-    };
     const lone = (e: SqlExpr) => {
-      const cols = columnsOf(e);
+      const cols = plainColumns(e);
       return cols?.length === 1 ? cols[0] : undefined;
     };
     const parts = conjuncts(j.on);

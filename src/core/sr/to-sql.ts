@@ -14,7 +14,14 @@ import type {
 import { SqlUnsupportedError } from '../sql/errors';
 import { printExpr, printQuery } from '../sql/print';
 import { suggestNames } from '../sql/suggest';
-import { AGGREGATE_NAMES, disjuncts, isAggregate, walk, walkQuery } from '../sql/walk';
+import {
+  AGGREGATE_NAMES,
+  disjuncts,
+  isAggregate,
+  plainColumns,
+  walk,
+  walkQuery,
+} from '../sql/walk';
 import type { SrArg, SrExpr, SrProgram } from './ast';
 import { SrCompileError } from './errors';
 import { joinTree, outerFirst } from './joins';
@@ -2357,15 +2364,8 @@ class Compiler {
     // the columns a join on the key compares, each inside an expression of its own. That
     // comparison is the join's condition; the key's would drop the rows it matches.
     const loneColumn = (e: SqlExpr): ColumnExpr | undefined => {
-      const cols: ColumnExpr[] = [];
-      let plain = true;
-      walk(e, (x) => {
-        if (x.k === 'column') cols.push(x);
-        if (x.k === 'subquery' || x.k === 'exists' || (x.k === 'in' && x.query)) plain = false;
-        if (isAggregate(x)) plain = false;
-        return plain;
-      });
-      return plain && cols.length === 1 && cols[0]!.table ? cols[0] : undefined;
+      const cols = plainColumns(e);
+      return cols?.length === 1 && cols[0]!.table ? cols[0] : undefined;
     };
     const columnKey = (c: ColumnExpr) => `${c.table}.${c.name}`.toLowerCase();
     const columnsOf = (e: SqlExpr) => {
