@@ -349,9 +349,10 @@ class Writer {
    * then any other conditions (`and game.Season == 2010`). The earlier result a query starts
    * from (`start`, written as `startVar`) may be on either side of that equality, by a column
    * it passes on (`leftjoin(df2, on = Owners.owner_id = Dogs.owner_id)`), and then the ON
-   * says no more. Undefined for anything else (copies of a table, another CTE, a computed key).
+   * says no more. Undefined for anything else (copies of a table, a computed key, …). With
+   * `method` join, the same for an inner join of two results (`df2.join(df5, on = …)`).
    */
-  private leftJoinStep(
+  private joinStep(
     s: SqlSelect,
     j: SqlSelect['joins'][number],
     start: TableRef | undefined,
@@ -792,7 +793,7 @@ class Writer {
     for (const r of this.unlinked(s, kept))
       this.lose(`a join of ${r.name} without a condition (every row with every row)`);
     const startVar = cur;
-    const leftJoins: { step: string; ofStart: boolean; between?: boolean }[] = [];
+    const joinSteps: { step: string; ofStart: boolean; between?: boolean }[] = [];
     const isResult = (r: TableRef | undefined) => r?.k === 'derived' || isCte(r);
     for (const j of s.joins) {
       const derived =
@@ -820,13 +821,13 @@ class Writer {
         j.ref !== start &&
         isResult(j.ref) &&
         isResult(start)
-          ? this.leftJoinStep(s, j, start, startVar, 'join')
+          ? this.joinStep(s, j, start, startVar, 'join')
           : undefined;
 
-      if (second) leftJoins.push({ step: second, ofStart: false, between: true });
-      const left = j.kind === 'LEFT' ? this.leftJoinStep(s, j, start, startVar) : undefined;
+      if (second) joinSteps.push({ step: second, ofStart: false, between: true });
+      const left = j.kind === 'LEFT' ? this.joinStep(s, j, start, startVar) : undefined;
       if (derived && !second && !left) this.lose('a join with a derived table');
-      if (left) leftJoins.push({ step: left, ofStart: j.ref === start });
+      if (left) joinSteps.push({ step: left, ofStart: j.ref === start });
       else if (j.kind === 'LEFT') {
         if (this.leftOnConditions.has(j))
           this.lose(`a condition in the ON of the LEFT JOIN with ${refName(j.ref)}`);
@@ -870,7 +871,7 @@ class Writer {
         conds = conds.filter((c) => c !== g.cond);
       }
     }
-    for (const { step, ofStart, between } of leftJoins) {
+    for (const { step, ofStart, between } of joinSteps) {
       // `df.leftjoin(df2, …)`: the earlier result joined to the schema tables, read from then on.
       if (between && cur !== startVar) {
         this.lose('a join of two earlier results, one of them grouped again');

@@ -90,7 +90,7 @@ interface Frame {
     name: string;
     query: SqlQuery;
     on: SqlExpr;
-    /** A second earlier result joined (see `leftJoinBeside`), after the frame's joins. */
+    /** A second earlier result joined (see `joinBeside`), after the frame's joins. */
     kind?: 'LEFT' | 'INNER';
     origins?: Map<string, { table: string; column: string; name: string }>;
     columns?: string[];
@@ -427,7 +427,7 @@ class Compiler {
   private result: Frame | undefined;
 
   /**
-   * The ON of a `leftjoin` step that says more than a key (see `leftJoin`), by the joined
+   * The ON of a `leftjoin` step that says more than a key (see `joinStep`), by the joined
    * table (lower case): the LEFT JOIN of that table has it instead of the key's equality.
    */
   private leftOn = new Map<string, SqlExpr>();
@@ -1132,14 +1132,14 @@ class Compiler {
       }
       case 'leftjoin':
       case 'left_join':
-        return { kind: 'frame', frame: this.leftJoin(f, positional, kw('on')) };
+        return { kind: 'frame', frame: this.joinStep(f, positional, kw('on')) };
       case 'join': {
         // pandas' `how`: a LEFT JOIN, or (by default) an inner one.
         const how = kw('how');
         const kind = how?.kind === 'string' ? how.value.toLowerCase() : 'inner';
         if (kind !== 'left' && kind !== 'inner')
           this.fail(`join(how = '${kind}') is not understood (left or inner)`);
-        const frame = this.leftJoin(f, positional, kw('on'), kind === 'left' ? 'LEFT' : 'INNER');
+        const frame = this.joinStep(f, positional, kw('on'), kind === 'left' ? 'LEFT' : 'INNER');
         return { kind: 'frame', frame };
       }
       default:
@@ -1157,8 +1157,9 @@ class Compiler {
    * JOIN key does in the fast preset. Between tables, the equality may compare expressions of
    * the two columns (`trim(flights.SourceAirport) = airports.AirportCode`) and more conditions
    * may follow (`and game.Season == 2010`): then the whole is the join's ON (see `leftOn`).
+   * With `kind` INNER (`join(…)`), an inner join the same way, its other conditions filters.
    */
-  private leftJoin(
+  private joinStep(
     f: Frame,
     positional: SrExpr[],
     on: SrExpr | undefined,
@@ -1252,7 +1253,7 @@ class Compiler {
         `the ${what} with ${target.name} is not on a column of it and one of another table`,
       );
     const { kept, joined } = key;
-    if (second) return this.leftJoinBeside(f, result.source!, key, kind);
+    if (second) return this.joinBeside(f, result.source!, key, kind);
     if (on.kind !== 'binary') this.fail(`the ${what} with ${target.name} needs an equality`);
     this.joinHints = {
       ...this.joinHints,
@@ -1283,9 +1284,10 @@ class Compiler {
   /**
    * `df4 = df3.leftjoin(df2, on = countries.CountryId = car_makers.Country)` where df3 reads
    * another earlier result (two CTEs LEFT JOINed to one table): df2 joined beside it by a
-   * LEFT JOIN on that equality, its columns read by the names it gives them.
+   * LEFT JOIN (or, for `join`, an inner one) on that equality, its columns read by the names
+   * it gives them.
    */
-  private leftJoinBeside(
+  private joinBeside(
     f: Frame,
     other: NonNullable<Frame['source']>,
     key: {
