@@ -446,6 +446,26 @@ class Writer {
     return `${method}(${joined}, on = ${on})`;
   }
 
+  /**
+   * A derived table written as a step of its own (`tmp_res1 = …`), its aliases kept; with
+   * `finish`, a grouping ends in a select (see `query`). Returns the step's variable.
+   */
+  private derivedStep(ref: TableRef, finish: boolean, countCalled: boolean): string {
+    const query = (ref as TableRef & { k: 'derived' }).query;
+    this.recordPassThrough(ref.alias ?? '', query);
+    const v = this.nextTmp();
+    const saved = this.keepAliases;
+    this.keepAliases = true;
+    this.finishGroups = finish;
+    const value = this.query(query, v);
+    this.finishGroups = false;
+    this.keepAliases = saved;
+    if (countCalled) this.countIsCalled(ref.alias ?? '');
+    if (value !== v) this.emit(`${v} = ${value}`);
+    if (ref.alias) this.derivedAliases.set(ref.alias.toLowerCase(), v);
+    return v;
+  }
+
   /** The columns the earlier result a query calls `source` (alias or name) passes through. */
   private passedThrough(source: string): Map<string, string> | undefined {
     const name = source.toLowerCase();
@@ -755,22 +775,12 @@ class Writer {
       if (ref.alias) this.scalarSources.set(ref.alias.toLowerCase(), source);
     }
     if (start?.k === 'derived') {
-      this.recordPassThrough(start.alias ?? '', start.query);
-      const v = this.nextTmp();
-      const saved = this.keepAliases;
-      this.keepAliases = true;
       // On either side of a LEFT JOIN, or joined to another result, its grouping ends in a
       // select, as a CTE's does (see `query`).
-      this.finishGroups = s.joins.some(
+      const finish = s.joins.some(
         (j) => j.kind === 'LEFT' || j.ref.k === 'derived' || isCte(j.ref),
       );
-      const value = this.query(start.query, v);
-      this.finishGroups = false;
-      this.keepAliases = saved;
-      this.countIsCalled(start.alias ?? '');
-      if (value !== v) this.emit(`${v} = ${value}`);
-      if (start.alias) this.derivedAliases.set(start.alias.toLowerCase(), v);
-      cur = v;
+      cur = this.derivedStep(start, finish, true);
     } else if (start?.k === 'table' && isCte(start)) {
       cur = this.ctes.get(start.name.toLowerCase())!;
       // `FROM a JOIN m ON m.k = a.k AND a.x = m.max_x` where m groups a by k: the rows of a,
@@ -801,18 +811,7 @@ class Writer {
       // A second derived table beside the result the query starts from: a step of its own,
       // joined (`leftjoin` or `join`) as a CTE would be.
       if (derived && isResult(start) && (j.kind === 'LEFT' || j.kind === 'INNER')) {
-        const ref = j.ref as TableRef & { k: 'derived' };
-        this.recordPassThrough(ref.alias ?? '', ref.query);
-        const v = this.nextTmp();
-        const saved = this.keepAliases;
-        this.keepAliases = true;
-        this.finishGroups = true;
-        const value = this.query(ref.query, v);
-        this.finishGroups = false;
-        this.keepAliases = saved;
-        if (value !== v) this.emit(`${v} = ${value}`);
-        this.derivedSteps.set(j.ref, v);
-        if (ref.alias) this.derivedAliases.set(ref.alias.toLowerCase(), v);
+        this.derivedSteps.set(j.ref, this.derivedStep(j.ref, true, false));
       }
       // Two results side by side (`FROM a JOIN b ON b.k = a.k`, CTEs or derived): `join`.
       const second =

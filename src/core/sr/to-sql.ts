@@ -1339,11 +1339,6 @@ class Compiler {
     return out;
   }
 
-  /** The names of the columns of a result joined beside a frame's. */
-  private besideColumns(beside: NonNullable<Frame['beside']>): string[] {
-    return beside.columns ?? [...(beside.origins?.values() ?? [])].map((o) => o.name);
-  }
-
   /** A grouped frame's result (keys, then aggregates under their names) as a derived table. */
   private nestGrouped(f: Frame, besideRows = false): Frame {
     const names = new Map([...f.named].map(([name, expr]) => [expr, name]));
@@ -2001,7 +1996,7 @@ class Compiler {
       const bound = this.env.get(lower);
       // `df2.col` of the result joined beside the frame's: its column.
       const beside = f?.beside && same(f.beside.name, lower) ? f.beside : undefined;
-      const besideColumn = beside && this.besideColumns(beside).find((c) => same(c, name));
+      const besideColumn = beside && beside.columns?.find((c) => same(c, name));
       if (besideColumn) return { k: 'column', table: beside.name, name: besideColumn };
       // … and `df1.col` of the one it reads, when another is joined beside it.
       const source = f?.beside && f.source && same(f.source.name, lower) ? f.source : undefined;
